@@ -1,0 +1,87 @@
+"""Argument checks shared by every optimizer.
+
+They follow torch.optim: a hyperparameter outside its domain raises ``ValueError``
+at construction, and the message names the argument and the value it was given.
+Nothing is clamped or silently ignored.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool)
+
+
+def nonnegative(name: str, value, what: str) -> float:
+    """Return ``value`` as a float if it is a number ``>= 0``; otherwise raise ``ValueError``.
+
+    ``not 0.0 <= value`` is also true for NaN, so NaN is rejected as torch.optim rejects it.
+    """
+    if not _is_number(value) or not 0.0 <= value or math.isinf(value):
+        raise ValueError(f"Invalid {what}: {name}={value!r} (must be a finite number >= 0)")
+    return float(value)
+
+
+def lr(value) -> float:
+    return nonnegative("lr", value, "learning rate")
+
+
+def eps(value) -> float:
+    return nonnegative("eps", value, "epsilon value")
+
+
+def weight_decay(value) -> float:
+    return nonnegative("weight_decay", value, "weight_decay value")
+
+
+def beta(name: str, value) -> float:
+    """A decay rate must lie in [0, 1), as in torch.optim."""
+    if not _is_number(value) or not 0.0 <= value < 1.0:
+        raise ValueError(f"Invalid beta parameter: {name}={value!r} (must be in [0, 1))")
+    return float(value)
+
+
+def betas(value) -> tuple[float, float]:
+    try:
+        beta1, beta2 = value
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid betas: betas={value!r} (must be a pair (beta1, beta2))") from None
+    return beta("betas[0]", beta1), beta("betas[1]", beta2)
+
+
+def choice(name: str, value, allowed: tuple) -> str:
+    if value not in allowed:
+        raise ValueError(f"Invalid {name}: {name}={value!r} (must be one of {allowed})")
+    return value
+
+
+def as_params(params) -> np.ndarray:
+    """The parameters as a floating-point array (a copy is never made if none is needed)."""
+    array = np.asarray(params)
+    if not np.issubdtype(array.dtype, np.floating):
+        raise ValueError(f"Invalid params: dtype={array.dtype} (must be a floating-point array)")
+    return array
+
+
+def as_grads(grads, params: np.ndarray) -> np.ndarray:
+    """The gradient in the parameters' dtype; its shape must be the parameters' shape."""
+    array = np.asarray(grads)
+    if array.shape != params.shape:
+        raise ValueError(
+            f"Invalid grads: grads.shape={array.shape} does not match params.shape={params.shape}"
+        )
+    return array.astype(params.dtype, copy=False)
+
+
+def state_matches(state, params: np.ndarray, fields: tuple[str, ...]) -> None:
+    """Each named state buffer must have the parameters' shape (a state from another model is an error)."""
+    for field in fields:
+        buffer = getattr(state, field)
+        if buffer is not None and np.shape(buffer) != params.shape:
+            raise ValueError(
+                f"Invalid state: state.{field}.shape={np.shape(buffer)} does not match "
+                f"params.shape={params.shape}"
+            )

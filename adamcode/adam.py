@@ -1,0 +1,114 @@
+"""Adam (Kingma and Ba, 2015), chapter "Adam" of the book.
+
+With gradient :math:`g_t`, decay rates :math:`\\beta_1, \\beta_2`, learning rate :math:`\\eta`
+and :math:`\\epsilon`, one step is Algorithm 1 of the paper (book, Adam, Eqs. (1)-(5)):
+
+.. math::
+
+   m_t &= \\beta_1 m_{t-1} + (1-\\beta_1) g_t \\\\
+   v_t &= \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2 \\\\
+   \\hat m_t &= m_t / (1-\\beta_1^t) \\\\
+   \\hat v_t &= v_t / (1-\\beta_2^t) \\\\
+   \\theta_t &= \\theta_{t-1} - \\eta\\, \\hat m_t / (\\sqrt{\\hat v_t} + \\epsilon)
+"""
+from __future__ import annotations
+
+import math
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+from . import _validate
+from .base import Optimizer
+
+
+class AdamState(NamedTuple):
+    """Adam's state after ``t`` steps: the moment estimates ``m``, ``v`` and, with AMSGrad, ``v_max``."""
+
+    t: int
+    m: np.ndarray
+    v: np.ndarray
+    v_max: Optional[np.ndarray] = None
+
+
+class Adam(Optimizer):
+    """Adam with torch.optim.Adam's arguments, defaults and update semantics.
+
+    Update rule (book, chapter Adam, Eqs. (1)-(5))::
+
+        g      <- g + weight_decay * theta            (L2 regularisation, as torch.optim.Adam)
+        m      <- beta1 * m + (1 - beta1) * g
+        v      <- beta2 * v + (1 - beta2) * g**2
+        m_hat  =  m / (1 - beta1**t)
+        v_hat  =  v / (1 - beta2**t)                  (AMSGrad: v_max <- max(v_max, v); v_hat = v_max / (1 - beta2**t))
+        theta  <- theta - lr * m_hat / (sqrt(v_hat) + eps)
+
+    ``eps_placement="eps_hat"`` gives the form of Kingma and Ba's section 2 used by
+    Keras/TensorFlow, where eps is added to the square root of the *uncorrected* ``v``::
+
+        alpha_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)
+        theta  <- theta - alpha_t * m / (sqrt(v) + eps)
+
+    The two agree exactly when ``eps_algorithm1 = eps_hat / sqrt(1 - beta2**t)`` (book, Adam,
+    Eq. (12)).
+
+    Parameters
+    ----------
+    lr : float, default 1e-3
+        Learning rate (step size) eta, >= 0.
+    betas : (float, float), default (0.9, 0.999)
+        Decay rates (beta1, beta2), each in [0, 1).
+    eps : float, default 1e-8
+        Added to the denominator for numerical stability, >= 0.
+    weight_decay : float, default 0
+        L2 penalty: ``weight_decay * theta`` is added to the gradient (use ``AdamW`` for the
+        decoupled form).
+    amsgrad : bool, default False
+        Use the running maximum of the raw ``v`` (PyTorch's AMSGrad), then bias-correct it.
+    eps_placement : {"algorithm1", "eps_hat"}, default "algorithm1"
+        Where eps enters the denominator (see above).
+    """
+
+    buffers = ("m", "v", "v_max")
+
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        eps_placement: str = "algorithm1",
+    ):
+        self.lr = _validate.lr(lr)
+        self.beta1, self.beta2 = _validate.betas(betas)
+        self.eps = _validate.eps(eps)
+        self.weight_decay = _validate.weight_decay(weight_decay)
+        self.amsgrad = bool(amsgrad)
+        self.eps_placement = _validate.choice("eps_placement", eps_placement, ("algorithm1", "eps_hat"))
+        self._hyper = dict(
+            lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps,
+            weight_decay=self.weight_decay, amsgrad=self.amsgrad, eps_placement=self.eps_placement,
+        )
+
+    def _init(self, params: np.ndarray) -> AdamState:
+        zeros = np.zeros_like(params)
+        return AdamState(t=0, m=zeros, v=zeros.copy(), v_max=zeros.copy() if self.amsgrad else None)
+
+    def _update(self, params: np.ndarray, g: np.ndarray, state: AdamState):
+        beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr, self.eps
+        if self.weight_decay:
+            g = g + self.weight_decay * params
+        t = state.t + 1
+        m = beta1 * state.m + (1 - beta1) * g
+        v = beta2 * state.v + (1 - beta2) * g * g
+        v_max = np.maximum(state.v_max, v) if self.amsgrad else None
+        v_used = v_max if self.amsgrad else v
+        if self.eps_placement == "algorithm1":
+            m_hat = m / (1 - beta1**t)
+            v_hat = v_used / (1 - beta2**t)
+            params = params - lr * m_hat / (np.sqrt(v_hat) + eps)
+        else:
+            alpha_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+            params = params - alpha_t * m / (np.sqrt(v_used) + eps)
+        return params, AdamState(t=t, m=m, v=v, v_max=v_max)
