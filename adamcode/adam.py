@@ -50,7 +50,7 @@ class Adam(Optimizer):
         theta  <- theta - alpha_t * m / (sqrt(v) + eps)
 
     The two agree exactly when ``eps_algorithm1 = eps_hat / sqrt(1 - beta2**t)`` (book, Adam,
-    Eq. (12)).
+    Eq. (15)).
 
     Parameters
     ----------

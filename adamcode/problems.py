@@ -15,7 +15,7 @@ class LinearRegression:
 
     ``L(theta) = (1/N) Sum_i (w x_i + b - y_i)**2`` and its gradient
     ``[(2/N) Sum_i r_i x_i, (2/N) Sum_i r_i]`` with residuals ``r_i = w x_i + b - y_i``
-    (book, Adam, Eqs. (13)-(14)).
+    (book, Adam, Eqs. (8)-(9)).
     """
 
     x: np.ndarray

@@ -1,0 +1,72 @@
+"""Re-execute the book's notebooks and store their outputs: one clean top-to-bottom run each.
+
+Stored outputs are what nbval compares in the tests, so they must never be edited by hand.
+Run this after changing a notebook or ``adamcode``:
+
+    python scripts/execute_notebooks.py                 # every notebook under book/
+    python scripts/execute_notebooks.py book/en/adam.ipynb book/zh/adam.ipynb
+
+Each notebook runs in a fresh kernel of the current Python environment, with the notebook's
+folder as working directory (as nbval runs it), and is written back with execution counts
+1, 2, 3, ... and without per-run metadata such as timings.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def notebooks(paths: list[str]) -> list[pathlib.Path]:
+    if paths:
+        return [pathlib.Path(p).resolve() for p in paths]
+    return sorted(p for p in (ROOT / "book").rglob("*.ipynb")
+                  if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts)
+
+
+def clean(nb: nbformat.NotebookNode) -> None:
+    """Drop what changes from run to run without changing what the reader sees."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["language_info"] = {"name": "python"}
+
+
+def execute(path: pathlib.Path, timeout: int) -> float:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:                      # start from nothing: no stale outputs or counts
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    clean(nb)
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    return time.perf_counter() - start
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="notebooks to run (default: all under book/)")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    for path in notebooks(args.paths):
+        seconds = execute(path, args.timeout)
+        print(f"{path.relative_to(ROOT)}: executed in {seconds:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
