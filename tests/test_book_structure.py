@@ -1,0 +1,88 @@
+"""The book's structure: table of contents, language parity, stored outputs, terminology."""
+import re
+
+import pytest
+
+from bookfiles import BOOK, LANGUAGES, OTHER, ROOT, cells, figure_names, headings, labels, load
+from bookfiles import markdown, notebooks, part_files, references, source, toc_files
+
+CHAPTERS = [path.stem for path in notebooks("en")]
+PAIRS = [(load(BOOK / "en" / f"{name}.ipynb"), load(BOOK / "zh" / f"{name}.ipynb")) for name in CHAPTERS]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_there_are_chapters():
+    assert "adam" in CHAPTERS
+
+
+def test_every_toc_entry_exists_and_every_page_is_in_the_toc():
+    listed = set(toc_files())
+    for entry in listed:
+        assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".md", ".ipynb")), entry
+    pages = {str(p.relative_to(ROOT).with_suffix("")) for p in BOOK.rglob("*")
+             if p.suffix in (".md", ".ipynb") and "_build" not in p.parts and "_ext" not in p.parts
+             and ".ipynb_checkpoints" not in p.parts}
+    assert pages - listed == set()
+
+
+def test_language_parts_list_the_same_chapters_in_the_same_order():
+    en, zh = part_files("English"), part_files("中文")
+    assert [f.removeprefix("book/en/") for f in en] == [f.removeprefix("book/zh/") for f in zh]
+    assert all(f.startswith("book/en/") for f in en) and all(f.startswith("book/zh/") for f in zh)
+    assert {p.stem for p in notebooks("en")} == {p.stem for p in notebooks("zh")}
+
+
+@pytest.mark.parametrize("name, pair", list(zip(CHAPTERS, PAIRS)), ids=CHAPTERS)
+def test_code_cells_are_identical(name, pair):
+    en, zh = ([source(c) for c in cells(nb, "code")] for nb in pair)
+    assert en == zh
+
+
+@pytest.mark.parametrize("name, pair", list(zip(CHAPTERS, PAIRS)), ids=CHAPTERS)
+def test_headings_equations_exercises_and_figures_correspond(name, pair):
+    en, zh = pair
+    assert headings(markdown(en)) == headings(markdown(zh))
+    assert labels(markdown(en), "en") == labels(markdown(zh), "zh")
+    assert references(markdown(en), "en") == references(markdown(zh), "zh")
+    assert [n.removeprefix("en-") for n in figure_names(en)] == [n.removeprefix("zh-") for n in figure_names(zh)]
+    assert len(cells(en, "markdown")) == len(cells(zh, "markdown"))
+    assert len(labels(markdown(en), "en")) > 0 and not labels(markdown(zh), "en") and not labels(markdown(en), "zh")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_starts_with_link_to_other_language(language, name):
+    first = source(cells(load(BOOK / language / f"{name}.ipynb"), "markdown")[0]).lstrip()
+    assert re.match(r"\[[^\]]+\]\(\.\./%s/%s\.ipynb\)" % (OTHER[language], name), first), first[:80]
+
+
+@pytest.mark.parametrize("name, pair", list(zip(CHAPTERS, PAIRS)), ids=CHAPTERS)
+def test_chinese_prose_is_chinese_and_english_prose_is_english(name, pair):
+    en, zh = (markdown(nb) for nb in pair)
+    assert len(CJK.findall(zh)) > 0.25 * len(re.sub(r"\$[^$]*\$|`[^`]*`|\s", "", zh))
+    assert len(CJK.findall(en)) < 10
+
+
+@pytest.mark.parametrize("path", notebooks("en") + notebooks("zh"), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_outputs_come_from_one_clean_top_to_bottom_run(path):
+    code = cells(load(path), "code")
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    assert sum(len(c["outputs"]) for c in code) > 0
+    assert not any(o["output_type"] == "error" for c in code for o in c["outputs"])
+    assert not any(o.get("name") == "stderr" for c in code for o in c["outputs"])
+
+
+@pytest.mark.parametrize("name, pair", list(zip(CHAPTERS, PAIRS)), ids=CHAPTERS)
+def test_both_languages_print_the_same_numbers(name, pair):
+    def texts(nb):
+        return [o.get("text") or o.get("data", {}).get("text/plain") for c in cells(nb, "code") for o in c["outputs"]]
+    assert texts(pair[0]) == texts(pair[1])
+
+
+FORBIDDEN = ["亚当", "时刻", "重量衰减", "渐变", "超级参数"]
+
+
+@pytest.mark.parametrize("path", notebooks("zh") + sorted((BOOK).glob("*.md")), ids=lambda p: p.name)
+def test_chinese_text_uses_the_glossary(path):
+    text = path.read_text(encoding="utf-8")
+    assert [term for term in FORBIDDEN if term in text] == []
