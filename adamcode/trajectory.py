@@ -33,13 +33,14 @@ class Trajectory:
 
 
 def _takes_step_number(grad: Callable) -> bool:
-    """Whether ``grad`` accepts a second positional argument (the 1-based step ``t``)."""
+    """Whether ``grad`` requires a second positional argument (the 1-based step ``t``)."""
     try:
         parameters = inspect.signature(grad).parameters.values()
     except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
         return False
-    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
+    required = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                and p.default is p.empty]
+    return len(required) >= 2
 
 
 def run(opt, grad: Callable, params0, steps: int, loss: Optional[Callable] = None, *,

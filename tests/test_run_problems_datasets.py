@@ -119,3 +119,17 @@ def test_softmax_regression_on_iris():
     assert tr.loss[-1] < 0.1 and s.accuracy(tr.params[-1]) >= 0.97
     with pytest.raises(ValueError, match="Invalid data"):
         problems.softmax_regression(np.ones((3, 2)), np.ones(4))
+
+
+def test_run_passes_the_step_number_only_to_gradients_that_require_it():
+    seen = []
+
+    def online(theta, t):
+        seen.append(t)
+        return np.zeros_like(theta)
+
+    ac.run(ac.SGD(), online, np.ones(1), 3)
+    assert seen == [1, 2, 3]
+    # a second argument with a default is not the step number
+    tr = ac.run(ac.SGD(lr=0.5), lambda theta, scale=2.0: scale * theta, np.ones(1), 1)
+    assert tr.params[1][0] == 0.0
