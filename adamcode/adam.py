@@ -96,8 +96,9 @@ class Adam(Optimizer):
         self._hyper = dict(
             lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps,
             weight_decay=self.weight_decay, amsgrad=self.amsgrad, eps_placement=self.eps_placement,
-            decoupled_weight_decay=self.decoupled_weight_decay,
         )
+        if self.decoupled_weight_decay:  # shown only when set, so Adam()'s repr stays as the chapter prints it
+            self._hyper["decoupled_weight_decay"] = True
 
     def _init(self, params: np.ndarray) -> AdamState:
         zeros = np.zeros_like(params)

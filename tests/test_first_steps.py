@@ -172,7 +172,7 @@ def test_lion_first_step_moves_every_coordinate_by_lr():
     (ac.Adagrad(), dict(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10)),
     (ac.RMSprop(), dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False)),
     (ac.Adam(), dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
-                     eps_placement="algorithm1", decoupled_weight_decay=False)),
+                     eps_placement="algorithm1")),
     (ac.AdamW(), dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
                       eps_placement="algorithm1")),
     (ac.Adamax(), dict(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)),
@@ -183,3 +183,11 @@ def test_lion_first_step_moves_every_coordinate_by_lr():
 ], ids=lambda x: type(x).__name__ if isinstance(x, ac.Optimizer) else "")
 def test_defaults_are_torchs(opt, expected):
     assert opt.hyperparameters() == expected
+
+
+def test_adam_repr_is_stable_and_shows_decoupling_only_when_set():
+    # the chapter "adam" prints Adam(): its stored output must not change
+    assert repr(ac.Adam()) == ("Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, "
+                               "amsgrad=False, eps_placement='algorithm1')")
+    assert repr(ac.Adam(decoupled_weight_decay=True)).endswith("decoupled_weight_decay=True)")
+    assert ac.Adam(decoupled_weight_decay=True).decoupled_weight_decay is True
