@@ -89,6 +89,10 @@ def as_grads(grads, params: np.ndarray) -> np.ndarray:
 
 def state_matches(state, params: np.ndarray, fields: tuple[str, ...]) -> None:
     """Each named state buffer must have the parameters' shape (a state from another model is an error)."""
+    missing = [field for field in ("t",) + fields if not hasattr(state, field)]
+    if missing:
+        raise ValueError(f"Invalid state: {type(state).__name__} has no field {missing[0]!r} "
+                         "(a state made by another optimizer's init?)")
     for field in fields:
         buffer = getattr(state, field)
         if buffer is not None and np.shape(buffer) != params.shape:

@@ -123,8 +123,11 @@ class Beale:
     """Beale's function ``(1.5 - x + xy)**2 + (2.25 - x + xy**2)**2 + (2.625 - x + xy**3)**2``; minimum 0 at (3, 0.5)."""
 
     theta0: np.ndarray = field(default_factory=lambda: np.array([1.0, 1.5]))
-    minimizer: np.ndarray = field(default_factory=lambda: np.array([3.0, 0.5]))
     _c = (1.5, 2.25, 2.625)
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.array([3.0, 0.5])
 
     def loss(self, theta) -> float:
         x, y = np.asarray(theta, dtype=float)

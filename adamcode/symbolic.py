@@ -76,10 +76,7 @@ def sgd_step(theta, momentum_buffer, g, t, lr, momentum=0, dampening=0, weight_d
     g = _l2(g, theta, weight_decay)
     if momentum == 0:
         return {"g": g, "momentum_buffer": None, "theta": theta - lr * g}
-    if not isinstance(t, sp.Basic) or t.is_number:
-        first = t == 1
-    else:
-        first = False
+    first = (not isinstance(t, sp.Basic) or t.is_number) and t == 1  # a symbolic t means t > 1
     buf = g if first else momentum * momentum_buffer + (1 - dampening) * g
     direction = g + momentum * buf if nesterov else buf
     return {"g": g, "momentum_buffer": buf, "theta": theta - lr * direction}

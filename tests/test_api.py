@@ -65,6 +65,9 @@ def test_wrong_gradient_shape_or_state_raises(opt):
         opt.step(np.ones(4), np.ones(4), state)
     with pytest.raises(ValueError, match="Invalid params: dtype=int64"):
         opt.init(np.ones(3, dtype=np.int64))
+    other = ac.Lion() if not isinstance(opt, ac.Lion) else ac.Adagrad()
+    with pytest.raises(ValueError, match="Invalid state: .* has no field"):
+        opt.step(params, np.ones((2, 3)), other.init(params))
 
 
 @pytest.mark.parametrize("opt", FULL, ids=IDS)
