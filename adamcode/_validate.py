@@ -25,6 +25,13 @@ def nonnegative(name: str, value, what: str) -> float:
     return float(value)
 
 
+def finite(name: str, value, what: str) -> float:
+    """Return ``value`` as a float if it is a finite number (any sign); NaN and infinities raise."""
+    if not _is_number(value) or not math.isfinite(value):
+        raise ValueError(f"Invalid {what}: {name}={value!r} (must be a finite number)")
+    return float(value)
+
+
 def lr(value) -> float:
     return nonnegative("lr", value, "learning rate")
 
@@ -37,9 +44,13 @@ def weight_decay(value) -> float:
     return nonnegative("weight_decay", value, "weight_decay value")
 
 
+def momentum(value) -> float:
+    return nonnegative("momentum", value, "momentum value")
+
+
 def beta(name: str, value) -> float:
     """A decay rate must lie in [0, 1), as in torch.optim."""
-    if not _is_number(value) or not 0.0 <= value < 1.0:
+    if not _is_number(value) or not 0.0 <= value < 1.0:  # NaN fails the comparison too
         raise ValueError(f"Invalid beta parameter: {name}={value!r} (must be in [0, 1))")
     return float(value)
 
@@ -78,6 +89,10 @@ def as_grads(grads, params: np.ndarray) -> np.ndarray:
 
 def state_matches(state, params: np.ndarray, fields: tuple[str, ...]) -> None:
     """Each named state buffer must have the parameters' shape (a state from another model is an error)."""
+    missing = [field for field in ("t",) + fields if not hasattr(state, field)]
+    if missing:
+        raise ValueError(f"Invalid state: {type(state).__name__} has no field {missing[0]!r} "
+                         "(a state made by another optimizer's init?)")
     for field in fields:
         buffer = getattr(state, field)
         if buffer is not None and np.shape(buffer) != params.shape:

@@ -1,4 +1,4 @@
-"""Adam (Kingma and Ba, 2015), chapter "Adam" of the book.
+"""Adam (Kingma and Ba, 2015), chapter "adam" of the book; AdamW builds on it (``adamw.py``).
 
 With gradient :math:`g_t`, decay rates :math:`\\beta_1, \\beta_2`, learning rate :math:`\\eta`
 and :math:`\\epsilon`, one step is Algorithm 1 of the paper (book, Adam, Eqs. (1)-(5)):
@@ -18,7 +18,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from . import _validate
+from . import _mechanics, _validate
 from .base import Optimizer
 
 
@@ -32,16 +32,19 @@ class AdamState(NamedTuple):
 
 
 class Adam(Optimizer):
-    """Adam with torch.optim.Adam's arguments, defaults and update semantics.
+    """Adam with torch.optim.Adam's arguments, defaults and update semantics (chapter adam).
 
-    Update rule (book, chapter Adam, Eqs. (1)-(5))::
+    Update rule (book, chapter adam, Eqs. (1)-(5)), with :math:`\\lambda` = ``weight_decay``::
 
-        g      <- g + weight_decay * theta            (L2 regularisation, as torch.optim.Adam)
+        g      <- g + lambda * theta                  (L2 regularisation, as torch.optim.Adam)
         m      <- beta1 * m + (1 - beta1) * g
         v      <- beta2 * v + (1 - beta2) * g**2
         m_hat  =  m / (1 - beta1**t)
         v_hat  =  v / (1 - beta2**t)                  (AMSGrad: v_max <- max(v_max, v); v_hat = v_max / (1 - beta2**t))
         theta  <- theta - lr * m_hat / (sqrt(v_hat) + eps)
+
+    With ``decoupled_weight_decay=True`` (torch >= 2.6 has the same flag) the L2 line is
+    replaced by ``theta <- theta * (1 - lr * lambda)`` before the step: that is :class:`AdamW`.
 
     ``eps_placement="eps_hat"`` gives the form of Kingma and Ba's section 2 used by
     Keras/TensorFlow, where eps is added to the square root of the *uncorrected* ``v``::
@@ -61,12 +64,14 @@ class Adam(Optimizer):
     eps : float, default 1e-8
         Added to the denominator for numerical stability, >= 0.
     weight_decay : float, default 0
-        L2 penalty: ``weight_decay * theta`` is added to the gradient (use ``AdamW`` for the
+        L2 penalty lambda: ``lambda * theta`` is added to the gradient (use ``AdamW`` for the
         decoupled form).
     amsgrad : bool, default False
         Use the running maximum of the raw ``v`` (PyTorch's AMSGrad), then bias-correct it.
     eps_placement : {"algorithm1", "eps_hat"}, default "algorithm1"
         Where eps enters the denominator (see above).
+    decoupled_weight_decay : bool, default False
+        Decay the parameters directly instead of adding the L2 term (torch's flag of the same name).
     """
 
     buffers = ("m", "v", "v_max")
@@ -79,6 +84,7 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
         eps_placement: str = "algorithm1",
+        decoupled_weight_decay: bool = False,
     ):
         self.lr = _validate.lr(lr)
         self.beta1, self.beta2 = _validate.betas(betas)
@@ -86,10 +92,13 @@ class Adam(Optimizer):
         self.weight_decay = _validate.weight_decay(weight_decay)
         self.amsgrad = bool(amsgrad)
         self.eps_placement = _validate.choice("eps_placement", eps_placement, ("algorithm1", "eps_hat"))
+        self.decoupled_weight_decay = bool(decoupled_weight_decay)
         self._hyper = dict(
             lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps,
             weight_decay=self.weight_decay, amsgrad=self.amsgrad, eps_placement=self.eps_placement,
         )
+        if self.decoupled_weight_decay:  # shown only when set, so Adam()'s repr stays as the chapter prints it
+            self._hyper["decoupled_weight_decay"] = True
 
     def _init(self, params: np.ndarray) -> AdamState:
         zeros = np.zeros_like(params)
@@ -97,18 +106,19 @@ class Adam(Optimizer):
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: AdamState):
         beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr, self.eps
-        if self.weight_decay:
-            g = g + self.weight_decay * params
+        params, g = _mechanics.apply_weight_decay(
+            params, g, lr, self.weight_decay, self.decoupled_weight_decay)
         t = state.t + 1
-        m = beta1 * state.m + (1 - beta1) * g
-        v = beta2 * state.v + (1 - beta2) * g * g
+        m = _mechanics.ema(beta1, state.m, g)
+        v = _mechanics.ema(beta2, state.v, g * g)
         v_max = np.maximum(state.v_max, v) if self.amsgrad else None
         v_used = v_max if self.amsgrad else v
+        bc1, bc2 = _mechanics.bias_correction(beta1, t), _mechanics.bias_correction(beta2, t)
         if self.eps_placement == "algorithm1":
-            m_hat = m / (1 - beta1**t)
-            v_hat = v_used / (1 - beta2**t)
+            m_hat = m / bc1
+            v_hat = v_used / bc2
             params = params - lr * m_hat / (np.sqrt(v_hat) + eps)
         else:
-            alpha_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+            alpha_t = lr * math.sqrt(bc2) / bc1
             params = params - alpha_t * m / (np.sqrt(v_used) + eps)
         return params, AdamState(t=t, m=m, v=v, v_max=v_max)

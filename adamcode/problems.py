@@ -1,6 +1,9 @@
 """Problems the book solves, with their data, loss and gradient.
 
-``linear_regression()`` is the worked example of seed 002, used in the chapter "Adam".
+``linear_regression()`` is the worked example of seed 002 (chapter adam); ``quadratic``,
+``Rosenbrock``, ``Beale`` and ``Saddle`` are the 2-D test functions, ``ReddiOnline`` is the
+AMSGrad counterexample and ``softmax_regression`` the Iris classifier. Each has ``loss``,
+``grad`` and a starting point ``theta0``.
 """
 from __future__ import annotations
 
@@ -45,3 +48,206 @@ def linear_regression() -> LinearRegression:
     """Seed 002's problem: ``x = [1, 2, 3, 4, 5]``, ``y = 2 x``, start ``w = 0.5, b = 0``."""
     x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
     return LinearRegression(x=x, y=2.0 * x, theta0=np.array([0.5, 0.0]))
+
+
+@dataclass(frozen=True)
+class Quadratic:
+    """``f(theta) = 1/2 (theta - theta_star)^T A (theta - theta_star)`` with ``A = Q diag(eigenvalues) Q^T``.
+
+    The gradient is ``A (theta - theta_star)``; the Hessian ``A`` has the chosen eigenvalues, so
+    gradient descent is stable for ``lr < 2 / max(eigenvalues)`` and the condition number is
+    ``kappa = max/min`` (chapter gradient-descent).
+    """
+
+    A: np.ndarray
+    theta_star: np.ndarray
+    theta0: np.ndarray
+
+    @property
+    def eigenvalues(self) -> np.ndarray:
+        return np.linalg.eigvalsh(self.A)
+
+    def loss(self, theta) -> float:
+        d = np.asarray(theta, dtype=float) - self.theta_star
+        return float(0.5 * d @ self.A @ d)
+
+    def grad(self, theta) -> np.ndarray:
+        return self.A @ (np.asarray(theta, dtype=float) - self.theta_star)
+
+
+def quadratic(eigenvalues, theta_star=None, theta0=None, seed=None) -> Quadratic:
+    """A quadratic with Hessian eigenvalues ``eigenvalues``.
+
+    ``seed=None`` gives the diagonal Hessian ``diag(eigenvalues)`` (axes = eigenvectors); an
+    integer seed rotates it by a random orthogonal ``Q``. ``theta_star`` defaults to zeros,
+    ``theta0`` to ones.
+    """
+    lam = np.asarray(eigenvalues, dtype=float)
+    if lam.ndim != 1 or lam.size == 0 or not np.all(np.isfinite(lam)):
+        raise ValueError(f"Invalid eigenvalues: eigenvalues={eigenvalues!r} (must be a 1-D list of finite numbers)")
+    n = lam.size
+    if seed is None:
+        A = np.diag(lam)
+    else:
+        Q, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
+        A = Q @ np.diag(lam) @ Q.T
+        A = (A + A.T) / 2
+    theta_star = np.zeros(n) if theta_star is None else np.asarray(theta_star, dtype=float)
+    theta0 = np.ones(n) if theta0 is None else np.asarray(theta0, dtype=float)
+    return Quadratic(A=A, theta_star=theta_star, theta0=theta0)
+
+
+@dataclass(frozen=True)
+class Rosenbrock:
+    """``f(x, y) = (a - x)**2 + b (y - x**2)**2``; minimum 0 at ``(a, a**2)``, in a curved valley."""
+
+    a: float = 1.0
+    b: float = 100.0
+    theta0: np.ndarray = field(default_factory=lambda: np.array([-1.5, 2.0]))
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.array([self.a, self.a**2])
+
+    def loss(self, theta) -> float:
+        x, y = np.asarray(theta, dtype=float)
+        return float((self.a - x) ** 2 + self.b * (y - x * x) ** 2)
+
+    def grad(self, theta) -> np.ndarray:
+        x, y = np.asarray(theta, dtype=float)
+        return np.array([-2 * (self.a - x) - 4 * self.b * x * (y - x * x), 2 * self.b * (y - x * x)])
+
+
+@dataclass(frozen=True)
+class Beale:
+    """Beale's function ``(1.5 - x + xy)**2 + (2.25 - x + xy**2)**2 + (2.625 - x + xy**3)**2``; minimum 0 at (3, 0.5)."""
+
+    theta0: np.ndarray = field(default_factory=lambda: np.array([1.0, 1.5]))
+    _c = (1.5, 2.25, 2.625)
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.array([3.0, 0.5])
+
+    def loss(self, theta) -> float:
+        x, y = np.asarray(theta, dtype=float)
+        return float(sum((c - x + x * y ** (k + 1)) ** 2 for k, c in enumerate(self._c)))
+
+    def grad(self, theta) -> np.ndarray:
+        x, y = np.asarray(theta, dtype=float)
+        gx = gy = 0.0
+        for k, c in enumerate(self._c):
+            r = c - x + x * y ** (k + 1)
+            gx += 2 * r * (y ** (k + 1) - 1)
+            gy += 2 * r * (k + 1) * x * y**k
+        return np.array([gx, gy])
+
+
+@dataclass(frozen=True)
+class Saddle:
+    """``f(x, y) = x**2 - y**2``: a saddle point at the origin, unbounded below along y."""
+
+    theta0: np.ndarray = field(default_factory=lambda: np.array([1.0, 1e-3]))
+
+    def loss(self, theta) -> float:
+        x, y = np.asarray(theta, dtype=float)
+        return float(x * x - y * y)
+
+    def grad(self, theta) -> np.ndarray:
+        x, y = np.asarray(theta, dtype=float)
+        return np.array([2 * x, -2 * y])
+
+
+@dataclass(frozen=True)
+class ReddiOnline:
+    """Reddi, Kale and Kumar (2018), section 3: ``f_t(x) = C x`` if ``t mod 3 = 1``, else ``-x``, on [-1, 1].
+
+    With ``C > 2`` the average loss ``(C - 2)/3 * x`` is minimised at ``x = -1``; Adam with
+    ``beta1 = 0``, ``beta2 = 1/(1 + C**2)`` drifts to the worst point ``x = +1``, AMSGrad does not
+    (chapter beyond-adam). ``grad(theta, t)`` takes the 1-based step ``t``; ``project`` clips to
+    the feasible set, as the paper's projected algorithm does. Pass both to :func:`adamcode.run`.
+    """
+
+    C: float = 3.0
+    theta0: np.ndarray = field(default_factory=lambda: np.array([0.0]))
+
+    def loss(self, theta, t=None) -> float:
+        """``f_t`` at step ``t``, or with ``t=None`` the average loss over a period ``(C - 2)/3 * x``."""
+        x = float(np.asarray(theta, dtype=float).reshape(-1)[0])
+        if t is None:
+            return (self.C - 2) / 3 * x
+        return self.C * x if t % 3 == 1 else -x
+
+    def grad(self, theta, t) -> np.ndarray:
+        theta = np.asarray(theta, dtype=float)
+        return np.full_like(theta, self.C if t % 3 == 1 else -1.0)
+
+    def project(self, theta) -> np.ndarray:
+        return np.clip(theta, -1.0, 1.0)
+
+    @property
+    def minimizer(self) -> np.ndarray:
+        return np.array([-1.0])
+
+
+@dataclass(frozen=True)
+class SoftmaxRegression:
+    """Multinomial logistic regression: cross-entropy of ``softmax(X W + b)``, optional L2 on ``W``.
+
+    The parameters are one matrix ``theta`` of shape ``(n_features + 1, n_classes)``: the rows
+    ``theta[:-1]`` are ``W``, the last row is the bias ``b``. With ``P = softmax(X W + b)`` and
+    one-hot labels ``Y``, ``L = -(1/N) Sum log P[i, y_i] + l2/2 ||W||^2`` and the gradient is
+    ``[X, 1]^T (P - Y) / N + [l2 W; 0]``.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    n_classes: int
+    l2: float = 0.0
+
+    @property
+    def theta0(self) -> np.ndarray:
+        return np.zeros((self.X.shape[1] + 1, self.n_classes))
+
+    def _design(self) -> np.ndarray:
+        return np.column_stack([self.X, np.ones(len(self.X))])
+
+    def probabilities(self, theta) -> np.ndarray:
+        z = self._design() @ np.asarray(theta, dtype=float)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def loss(self, theta) -> float:
+        theta = np.asarray(theta, dtype=float)
+        p = self.probabilities(theta)
+        nll = -np.mean(np.log(p[np.arange(len(self.y)), self.y]))
+        return float(nll + 0.5 * self.l2 * np.sum(theta[:-1] ** 2))
+
+    def grad(self, theta) -> np.ndarray:
+        theta = np.asarray(theta, dtype=float)
+        p = self.probabilities(theta)
+        p[np.arange(len(self.y)), self.y] -= 1.0
+        g = self._design().T @ p / len(self.y)
+        g[:-1] += self.l2 * theta[:-1]
+        return g
+
+    def accuracy(self, theta) -> float:
+        return float(np.mean(np.argmax(self.probabilities(theta), axis=1) == self.y))
+
+
+def softmax_regression(X=None, y=None, l2: float = 0.0, standardize: bool = True) -> SoftmaxRegression:
+    """Softmax regression on ``(X, y)``; by default on the Iris data (``adamcode.datasets.iris()``).
+
+    ``standardize=True`` scales every feature to mean 0 and standard deviation 1 first.
+    """
+    if X is None and y is None:
+        from .datasets import iris
+        X, y = iris()
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"Invalid data: X.shape={X.shape}, y.shape={y.shape} (need (N, d) and (N,))")
+    if standardize:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    return SoftmaxRegression(X=X, y=y.astype(np.int64), n_classes=int(y.max()) + 1, l2=float(l2))

@@ -2,33 +2,177 @@
 
 The chapters derive from these same rules that ``adamcode``'s numbers come from, and the tests
 check that substituting numbers into them reproduces the numeric optimizers step for step.
-Every function accepts SymPy symbols or plain numbers.
+Every function accepts SymPy symbols or plain numbers and works on one coordinate (a scalar
+``theta``); every ``*_step`` returns a dict of expressions whose keys are the book's names
+(and the state fields of the numeric optimizer), with ``"theta"`` the new parameter.
+
+Steps are numbered from ``t = 1``. Where torch's rule treats the first step specially (SGD's
+momentum buffer), ``t`` must be a number, or a symbol that then means a step ``t > 1``.
+
+Derivation helpers: :func:`bias_correction`, :func:`ema_unrolled`, :func:`ema_weight_sum`,
+:func:`adam_ratio_supremum`, :func:`momentum_iteration_matrix`,
+:func:`heavy_ball_optimal_parameters`, :func:`nadam_mu`, :func:`linear_regression_loss`.
 """
 from __future__ import annotations
 
 import sympy as sp
 
 
-def adam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=0, eps_placement="algorithm1"):
+def _l2(g, theta, weight_decay):
+    return g + weight_decay * theta
+
+
+def adam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=0, eps_placement="algorithm1",
+              v_max=None, decoupled_weight_decay=False):
     """One Adam step (book, Adam, Eqs. (1)-(5)) as a dict of SymPy expressions.
 
     Keys: ``g`` (gradient with the L2 term), ``m``, ``v``, ``m_hat``, ``v_hat`` and ``theta``
     (the new parameter). ``eps_placement="eps_hat"`` gives Kingma and Ba's section-2 form,
     ``theta - alpha_t * m / (sqrt(v) + eps)`` with ``alpha_t = lr*sqrt(1-beta2**t)/(1-beta1**t)``.
+    Given the previous ``v_max``, the step is AMSGrad's (torch's form: ``v_max = Max(v_max, v)``
+    of the raw ``v``, then ``v_hat = v_max / (1 - beta2**t)``) and the dict has a key ``v_max``.
+    ``decoupled_weight_decay=True`` is AdamW (see :func:`adamw_step`).
     """
-    g = g + weight_decay * theta
+    if decoupled_weight_decay:
+        theta = theta * (1 - lr * weight_decay)
+    else:
+        g = _l2(g, theta, weight_decay)
     m_new = beta1 * m + (1 - beta1) * g
     v_new = beta2 * v + (1 - beta2) * g**2
+    out = {"g": g, "m": m_new, "v": v_new}
+    v_used = v_new
+    if v_max is not None:
+        v_used = out["v_max"] = sp.Max(v_max, v_new)
     m_hat = m_new / bias_correction(beta1, t)
-    v_hat = v_new / bias_correction(beta2, t)
+    v_hat = v_used / bias_correction(beta2, t)
     if eps_placement == "algorithm1":
         theta_new = theta - lr * m_hat / (sp.sqrt(v_hat) + eps)
     elif eps_placement == "eps_hat":
         alpha_t = lr * sp.sqrt(bias_correction(beta2, t)) / bias_correction(beta1, t)
-        theta_new = theta - alpha_t * m_new / (sp.sqrt(v_new) + eps)
+        theta_new = theta - alpha_t * m_new / (sp.sqrt(v_used) + eps)
     else:
         raise ValueError(f"Invalid eps_placement: eps_placement={eps_placement!r}")
-    return {"g": g, "m": m_new, "v": v_new, "m_hat": m_hat, "v_hat": v_hat, "theta": theta_new}
+    out.update(m_hat=m_hat, v_hat=v_hat, theta=theta_new)
+    return out
+
+
+def adamw_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=sp.Rational(1, 100),
+               v_max=None, eps_placement="algorithm1"):
+    """One AdamW step: ``theta * (1 - lr * weight_decay)`` first, then Adam's step (no L2 term in ``g``).
+
+    Same keys as :func:`adam_step`.
+    """
+    return adam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=weight_decay,
+                     eps_placement=eps_placement, v_max=v_max, decoupled_weight_decay=True)
+
+
+def sgd_step(theta, momentum_buffer, g, t, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+    """One step of torch.optim.SGD. Keys ``g``, ``momentum_buffer`` (``None`` without momentum), ``theta``.
+
+    At ``t = 1`` the buffer becomes ``g`` (torch does not dampen the first step); afterwards
+    ``b = momentum * b + (1 - dampening) * g``. The step direction is ``g + momentum * b`` with
+    Nesterov, else ``b``.
+    """
+    g = _l2(g, theta, weight_decay)
+    if momentum == 0:
+        return {"g": g, "momentum_buffer": None, "theta": theta - lr * g}
+    first = (not isinstance(t, sp.Basic) or t.is_number) and t == 1  # a symbolic t means t > 1
+    buf = g if first else momentum * momentum_buffer + (1 - dampening) * g
+    direction = g + momentum * buf if nesterov else buf
+    return {"g": g, "momentum_buffer": buf, "theta": theta - lr * direction}
+
+
+def momentum_step(theta, v, g, lr, beta, weight_decay=0):
+    """One step of the EMA form of momentum: ``v = beta v + (1-beta) g``, ``theta - lr v``. Keys ``g``, ``v``, ``theta``."""
+    g = _l2(g, theta, weight_decay)
+    v_new = beta * v + (1 - beta) * g
+    return {"g": g, "v": v_new, "theta": theta - lr * v_new}
+
+
+def adagrad_step(theta, sum_sq, g, t, lr, lr_decay=0, weight_decay=0, eps=sp.Float("1e-10")):
+    """One AdaGrad step (torch's form). Keys ``g``, ``lr_t`` (decayed lr), ``sum_sq``, ``theta``."""
+    g = _l2(g, theta, weight_decay)
+    lr_t = lr / (1 + (t - 1) * lr_decay)
+    sum_new = sum_sq + g**2
+    return {"g": g, "lr_t": lr_t, "sum_sq": sum_new, "theta": theta - lr_t * g / (sp.sqrt(sum_new) + eps)}
+
+
+def rmsprop_step(theta, v, g, lr, alpha, eps, weight_decay=0, momentum=0, centered=False,
+                 g_avg=None, momentum_buffer=None):
+    """One RMSprop step (torch's form, no bias correction, eps after the square root).
+
+    Keys ``g``, ``v`` (EMA of g**2), ``g_avg`` (``centered`` only, else ``None``), ``s`` (the
+    denominator), ``momentum_buffer`` (``momentum != 0`` only, else ``None``) and ``theta``.
+    """
+    g = _l2(g, theta, weight_decay)
+    v_new = alpha * v + (1 - alpha) * g**2
+    g_avg_new = None
+    if centered:
+        g_avg_new = alpha * g_avg + (1 - alpha) * g
+        s = sp.sqrt(v_new - g_avg_new**2) + eps
+    else:
+        s = sp.sqrt(v_new) + eps
+    buf = None
+    if momentum != 0:
+        buf = momentum * momentum_buffer + g / s
+        theta_new = theta - lr * buf
+    else:
+        theta_new = theta - lr * g / s
+    return {"g": g, "v": v_new, "g_avg": g_avg_new, "s": s, "momentum_buffer": buf, "theta": theta_new}
+
+
+def adamax_step(theta, m, u, g, t, lr, beta1, beta2, eps, weight_decay=0):
+    """One Adamax step (torch's form). Keys ``g``, ``m``, ``u`` (infinity norm), ``m_hat``, ``theta``.
+
+    ``u = Max(beta2 * u, |g| + eps)`` is not bias-corrected; ``m_hat = m / (1 - beta1**t)``.
+    """
+    g = _l2(g, theta, weight_decay)
+    m_new = beta1 * m + (1 - beta1) * g
+    u_new = sp.Max(beta2 * u, sp.Abs(g) + eps)
+    m_hat = m_new / bias_correction(beta1, t)
+    return {"g": g, "m": m_new, "u": u_new, "m_hat": m_hat, "theta": theta - lr * m_hat / u_new}
+
+
+def nadam_mu(beta1, momentum_decay, t):
+    """NAdam's momentum schedule ``mu_t = beta1 * (1 - 1/2 * 0.96**(t * momentum_decay))`` (torch, after Dozat)."""
+    return beta1 * (1 - sp.Rational(1, 2) * sp.Rational(96, 100) ** (t * momentum_decay))
+
+
+def nadam_step(theta, m, v, mu_product, g, t, lr, beta1, beta2, eps, weight_decay=0,
+               momentum_decay=sp.Rational(4, 1000), decoupled_weight_decay=False):
+    """One NAdam step (torch's form). ``mu_product`` is ``mu_1 ... mu_{t-1}`` (1 before the first step).
+
+    Keys ``g``, ``mu``, ``mu_next``, ``mu_product`` (now ``mu_1 ... mu_t``), ``m``, ``v``,
+    ``v_hat`` and ``theta``::
+
+        theta - lr (1-mu_t)/(1-P_t) g/(sqrt(v_hat)+eps) - lr mu_{t+1}/(1-P_t mu_{t+1}) m/(sqrt(v_hat)+eps)
+    """
+    if decoupled_weight_decay:
+        theta = theta * (1 - lr * weight_decay)
+    else:
+        g = _l2(g, theta, weight_decay)
+    mu = nadam_mu(beta1, momentum_decay, t)
+    mu_next = nadam_mu(beta1, momentum_decay, t + 1)
+    product = mu_product * mu
+    m_new = beta1 * m + (1 - beta1) * g
+    v_new = beta2 * v + (1 - beta2) * g**2
+    v_hat = v_new / bias_correction(beta2, t)
+    denom = sp.sqrt(v_hat) + eps
+    theta_new = (theta - lr * (1 - mu) / (1 - product) * g / denom
+                 - lr * mu_next / (1 - product * mu_next) * m_new / denom)
+    return {"g": g, "mu": mu, "mu_next": mu_next, "mu_product": product, "m": m_new, "v": v_new,
+            "v_hat": v_hat, "theta": theta_new}
+
+
+def lion_step(theta, m, g, lr, beta1, beta2, weight_decay=0):
+    """One Lion step (Chen et al. 2023, Algorithm 2). Keys ``c``, ``theta``, ``m``.
+
+    ``c = beta1 m + (1-beta1) g``; ``theta - lr (sign(c) + weight_decay * theta)``;
+    ``m = beta2 m + (1-beta2) g``.
+    """
+    c = beta1 * m + (1 - beta1) * g
+    theta_new = theta - lr * (sp.sign(c) + weight_decay * theta)
+    return {"c": c, "theta": theta_new, "m": beta2 * m + (1 - beta2) * g}
 
 
 def bias_correction(beta, t):
@@ -63,6 +207,39 @@ def adam_ratio_supremum(beta1, beta2, t):
     total = sp.Sum(r**k, (k, 0, t - 1))
     return (sp.sqrt(bias_correction(beta2, t)) / bias_correction(beta1, t)
             * (1 - beta1) / sp.sqrt(1 - beta2) * sp.sqrt(total))
+
+
+def momentum_iteration_matrix(lr, beta, lam, form="heavy_ball"):
+    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * x**2`` (book, momentum chapter).
+
+    ``form="heavy_ball"``: torch's SGD with dampening 0 (``b = beta b + g``, ``x = x - lr b``),
+    acting on the column ``(x_{t-1}, b_{t-1})``::
+
+        [x_t]   [1 - lr*lam   -lr*beta] [x_{t-1}]
+        [b_t] = [   lam          beta ] [b_{t-1}]
+
+    ``form="ema"``: :class:`adamcode.Momentum` (``v = beta v + (1-beta) g``), on ``(x, v)``.
+    The iteration converges iff both eigenvalues of ``R`` have modulus < 1; for the heavy-ball
+    form that is ``0 < lr*lam < 2*(1 + beta)`` with ``0 <= beta < 1``.
+    """
+    if form == "heavy_ball":
+        return sp.Matrix([[1 - lr * lam, -lr * beta], [lam, beta]])
+    if form == "ema":
+        return sp.Matrix([[1 - lr * (1 - beta) * lam, -lr * beta], [(1 - beta) * lam, beta]])
+    raise ValueError(f"Invalid form: form={form!r} (must be 'heavy_ball' or 'ema')")
+
+
+def heavy_ball_optimal_parameters(mu, L):
+    """Polyak's optimal ``(lr, beta)`` for eigenvalues in ``[mu, L]`` (heavy-ball form).
+
+    ``lr = 4 / (sqrt(L) + sqrt(mu))**2`` and ``beta = ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))**2``
+    with ``kappa = L/mu``; every eigenvalue of :func:`momentum_iteration_matrix` then has
+    modulus ``sqrt(beta)``.
+    """
+    kappa = L / mu
+    lr = 4 / (sp.sqrt(L) + sp.sqrt(mu)) ** 2
+    beta = ((sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)) ** 2
+    return lr, beta
 
 
 def linear_regression_loss(x, y, w, b):

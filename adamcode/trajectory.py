@@ -1,6 +1,7 @@
 """``run``: iterate an optimizer on a gradient function and record what happened."""
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -23,31 +24,62 @@ class Trajectory:
 
     @property
     def steps(self) -> int:
+        """The number of steps recorded (fewer than asked for if the run diverged)."""
         return len(self.params) - 1
 
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
 
-def run(opt, grad: Callable, params0, steps: int, loss: Optional[Callable] = None) -> Trajectory:
+
+def _takes_step_number(grad: Callable) -> bool:
+    """Whether ``grad`` requires a second positional argument (the 1-based step ``t``)."""
+    try:
+        parameters = inspect.signature(grad).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return False
+    required = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                and p.default is p.empty]
+    return len(required) >= 2
+
+
+def run(opt, grad: Callable, params0, steps: int, loss: Optional[Callable] = None, *,
+        project: Optional[Callable] = None) -> Trajectory:
     """Take ``steps`` steps of ``opt`` from ``params0`` on the gradient function ``grad``.
+
+    ``grad(params)`` or, for online and stochastic problems, ``grad(params, t)`` with the 1-based
+    step number ``t`` (e.g. ``problems.ReddiOnline.grad``). ``project``, if given, maps the
+    parameters back to the feasible set after every step (projected algorithms).
 
     Stops early, and says at which step in ``Trajectory.diverged_at``, when the parameters or
     the loss become non-finite, instead of returning NaNs.
     """
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
         raise ValueError(f"Invalid steps: steps={steps!r} (must be an integer >= 0)")
     params = np.asarray(params0)
     state = opt.init(params)
+    with_t = _takes_step_number(grad)
+
     def evaluate(p):
         return float(loss(p)) if loss is not None else np.nan
 
     history, losses, states = [params], [evaluate(params)], [state]
     diverged_at = None
-    for k in range(1, steps + 1):
-        params, state = opt.step(params, grad(params), state)
-        value = evaluate(params)
-        if not np.all(np.isfinite(params)) or (loss is not None and not np.isfinite(value)):
-            diverged_at = k
-            break
-        history.append(params)
-        losses.append(value)
-        states.append(state)
+    # Overflow on the way to inf/NaN is what this function detects: do not also warn about it.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for k in range(1, steps + 1):
+            g = grad(params, k) if with_t else grad(params)
+            params, state = opt.step(params, g, state)
+            if project is not None:
+                params = np.asarray(project(params))
+            if not np.all(np.isfinite(params)):
+                diverged_at = k
+                break
+            value = evaluate(params)
+            if loss is not None and not np.isfinite(value):
+                diverged_at = k
+                break
+            history.append(params)
+            losses.append(value)
+            states.append(state)
     return Trajectory(np.array(history), np.array(losses), states, diverged_at)

@@ -1,0 +1,60 @@
+"""Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms"), chapter "beyond-adam"."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _mechanics, _validate
+from .base import Optimizer
+
+
+class LionState(NamedTuple):
+    """Lion's single buffer, the momentum ``m``, after ``t`` steps."""
+
+    t: int
+    m: np.ndarray
+
+
+class Lion(Optimizer):
+    """Lion, EvoLved Sign Momentum (Chen et al. 2023, Algorithm 2), chapter beyond-adam.
+
+    Not in torch.optim; names and defaults follow the authors' reference code. With
+    :math:`\\lambda` = ``weight_decay``::
+
+        c      = beta1 * m + (1 - beta1) * g          (interpolation used for the step)
+        theta <- theta * (1 - lr * lambda)            (decoupled weight decay)
+        theta <- theta - lr * sign(c)                 (every coordinate moves by exactly lr)
+        m     <- beta2 * m + (1 - beta2) * g          (the one state buffer)
+
+    that is ``theta <- theta - lr * (sign(c) + lambda * theta)``. One buffer instead of Adam's
+    two; ``sign(0) = 0``.
+
+    Parameters
+    ----------
+    lr : float, default 1e-4
+        Learning rate eta, >= 0 (typically 3-10 times smaller than Adam's).
+    betas : (float, float), default (0.9, 0.99)
+        beta1 for the step's interpolation, beta2 for the buffer, each in [0, 1).
+    weight_decay : float, default 0
+        Decoupled weight decay lambda, >= 0.
+    """
+
+    buffers = ("m",)
+
+    def __init__(self, lr: float = 1e-4, betas: tuple[float, float] = (0.9, 0.99),
+                 weight_decay: float = 0.0):
+        self.lr = _validate.lr(lr)
+        self.beta1, self.beta2 = _validate.betas(betas)
+        self.weight_decay = _validate.weight_decay(weight_decay)
+        self._hyper = dict(lr=self.lr, betas=(self.beta1, self.beta2), weight_decay=self.weight_decay)
+
+    def _init(self, params: np.ndarray) -> LionState:
+        return LionState(t=0, m=np.zeros_like(params))
+
+    def _update(self, params: np.ndarray, g: np.ndarray, state: LionState):
+        c = _mechanics.ema(self.beta1, state.m, g)
+        params = _mechanics.decoupled_decay(params, self.lr, self.weight_decay)
+        params = params - self.lr * np.sign(c)
+        m = _mechanics.ema(self.beta2, state.m, g)
+        return params, LionState(t=state.t + 1, m=m)

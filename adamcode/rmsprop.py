@@ -1,0 +1,92 @@
+"""RMSProp (Tieleman and Hinton, 2012) with torch.optim.RMSprop's semantics, chapter "rmsprop"."""
+from __future__ import annotations
+
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+from . import _mechanics, _validate
+from .base import Optimizer
+
+
+class RMSpropState(NamedTuple):
+    """RMSprop's state after ``t`` steps.
+
+    ``v`` is the EMA of squared gradients (torch's ``square_avg``, seed 004's E[g^2]);
+    ``g_avg`` the EMA of gradients (``centered=True`` only, torch's ``grad_avg``);
+    ``momentum_buffer`` the buffer ``b`` (``momentum > 0`` only).
+    """
+
+    t: int
+    v: np.ndarray
+    g_avg: Optional[np.ndarray] = None
+    momentum_buffer: Optional[np.ndarray] = None
+
+
+class RMSprop(Optimizer):
+    """RMSProp with torch.optim.RMSprop's arguments, defaults and update semantics (chapter rmsprop).
+
+    With decay rate :math:`\\alpha` (``alpha``, the beta2 of Adam), momentum :math:`\\mu` and
+    :math:`\\lambda` = ``weight_decay``::
+
+        g      <- g + lambda * theta                  (L2 regularisation)
+        v      <- alpha * v + (1 - alpha) * g**2
+        s       = sqrt(v) + eps                       (no bias correction; eps after the sqrt)
+        centered:  g_avg <- alpha * g_avg + (1 - alpha) * g;  s = sqrt(v - g_avg**2) + eps
+        mu > 0:    b <- mu * b + g / s;  theta <- theta - lr * b
+        mu = 0:    theta <- theta - lr * g / s
+
+    Seed 004's RMSProp is ``RMSprop(lr=0.001, alpha=0.9)``.
+
+    Parameters
+    ----------
+    lr : float, default 1e-2
+        Learning rate eta, >= 0.
+    alpha : float, default 0.99
+        Decay rate of the squared-gradient EMA, >= 0 (torch does not require < 1).
+    eps : float, default 1e-8
+        Added to the square root, >= 0.
+    weight_decay : float, default 0
+        L2 penalty lambda, >= 0.
+    momentum : float, default 0
+        Momentum factor mu, >= 0.
+    centered : bool, default False
+        Divide by an estimate of the standard deviation ``sqrt(v - g_avg**2)`` instead of the
+        root mean square.
+    """
+
+    buffers = ("v", "g_avg", "momentum_buffer")
+
+    def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False):
+        self.lr = _validate.lr(lr)
+        self.alpha = _validate.nonnegative("alpha", alpha, "alpha value")
+        self.eps = _validate.eps(eps)
+        self.weight_decay = _validate.weight_decay(weight_decay)
+        self.momentum = _validate.momentum(momentum)
+        self.centered = bool(centered)
+        self._hyper = dict(lr=self.lr, alpha=self.alpha, eps=self.eps, weight_decay=self.weight_decay,
+                           momentum=self.momentum, centered=self.centered)
+
+    def _init(self, params: np.ndarray) -> RMSpropState:
+        zeros = np.zeros_like(params)
+        return RMSpropState(t=0, v=zeros, g_avg=zeros.copy() if self.centered else None,
+                            momentum_buffer=zeros.copy() if self.momentum > 0 else None)
+
+    def _update(self, params: np.ndarray, g: np.ndarray, state: RMSpropState):
+        alpha = self.alpha
+        g = _mechanics.l2_gradient(g, params, self.weight_decay)
+        v = _mechanics.ema(alpha, state.v, g * g)
+        g_avg = None
+        if self.centered:
+            g_avg = _mechanics.ema(alpha, state.g_avg, g)
+            s = np.sqrt(v - g_avg * g_avg) + self.eps
+        else:
+            s = np.sqrt(v) + self.eps
+        buf = None
+        if self.momentum > 0:
+            buf = self.momentum * state.momentum_buffer + g / s
+            params = params - self.lr * buf
+        else:
+            params = params - self.lr * g / s
+        return params, RMSpropState(t=state.t + 1, v=v, g_avg=g_avg, momentum_buffer=buf)

@@ -1,0 +1,84 @@
+"""Stochastic gradient descent with torch.optim.SGD's momentum, chapters "gradient-descent" and "momentum"."""
+from __future__ import annotations
+
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+from . import _mechanics, _validate
+from .base import Optimizer
+
+
+class SGDState(NamedTuple):
+    """SGD's state after ``t`` steps; ``momentum_buffer`` (torch's name) is ``None`` without momentum.
+
+    Before the first step the buffer holds zeros that are never read: the first step sets it
+    to the gradient itself, as torch.optim.SGD does.
+    """
+
+    t: int
+    momentum_buffer: Optional[np.ndarray] = None
+
+
+class SGD(Optimizer):
+    """Gradient descent with torch.optim.SGD's arguments, defaults and update semantics.
+
+    Chapters gradient-descent (``momentum=0``) and momentum. With momentum :math:`\\mu`,
+    dampening :math:`\\tau` and :math:`\\lambda` = ``weight_decay``, the buffer ``b``::
+
+        g      <- g + lambda * theta                  (L2 regularisation)
+        b      <- g                                   at the first step (t = 1): no dampening
+        b      <- mu * b + (1 - tau) * g              at every later step
+        d       = g + mu * b    if nesterov else  b   (d = g when mu = 0)
+        theta  <- theta - lr * d
+
+    With ``dampening=0`` this is the heavy-ball form ``V <- mu V + lr g; theta <- theta - V`` of
+    seed 004 with ``V = lr * b``. The EMA form ``v <- beta v + (1 - beta) g`` is
+    :class:`adamcode.Momentum`; it equals ``SGD(lr=lr*(1-beta), momentum=beta)`` exactly.
+
+    Parameters
+    ----------
+    lr : float, default 1e-3
+        Learning rate eta, >= 0.
+    momentum : float, default 0
+        Momentum factor mu, >= 0 (0 turns the buffer off).
+    dampening : float, default 0
+        Dampening tau of the gradient in the buffer update (any finite number, as in torch);
+        not applied at the first step.
+    weight_decay : float, default 0
+        L2 penalty lambda, >= 0.
+    nesterov : bool, default False
+        Nesterov momentum; requires ``momentum > 0`` and ``dampening == 0``.
+    """
+
+    buffers = ("momentum_buffer",)
+
+    def __init__(self, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False):
+        self.lr = _validate.lr(lr)
+        self.momentum = _validate.momentum(momentum)
+        self.dampening = _validate.finite("dampening", dampening, "dampening value")
+        self.weight_decay = _validate.weight_decay(weight_decay)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError(
+                "Nesterov momentum requires a momentum and zero dampening: "
+                f"momentum={momentum!r}, dampening={dampening!r} (need momentum > 0, dampening == 0)"
+            )
+        self._hyper = dict(lr=self.lr, momentum=self.momentum, dampening=self.dampening,
+                           weight_decay=self.weight_decay, nesterov=self.nesterov)
+
+    def _init(self, params: np.ndarray) -> SGDState:
+        return SGDState(t=0, momentum_buffer=np.zeros_like(params) if self.momentum else None)
+
+    def _update(self, params: np.ndarray, g: np.ndarray, state: SGDState):
+        g = _mechanics.l2_gradient(g, params, self.weight_decay)
+        buf = None
+        d = g
+        if self.momentum:
+            if state.t == 0:
+                buf = g.copy()
+            else:
+                buf = self.momentum * state.momentum_buffer + (1 - self.dampening) * g
+            d = g + self.momentum * buf if self.nesterov else buf
+        return params - self.lr * d, SGDState(t=state.t + 1, momentum_buffer=buf)
