@@ -25,11 +25,14 @@ def toc_files() -> list[str]:
     return files
 
 
-def part_files(caption: str) -> list[str]:
-    for part in toc()["parts"]:
-        if part["caption"] == caption:
-            return [chapter["file"] for chapter in part["chapters"]]
-    raise KeyError(caption)
+def language_files(language: str) -> list[str]:
+    """The TOC entries of one language, in reading order."""
+    return [f for f in toc_files() if f.startswith(f"book/{language}/")]
+
+
+def pages(language: str) -> list[pathlib.Path]:
+    """The Markdown pages (not notebooks) of one language."""
+    return sorted((BOOK / language).glob("*.md"))
 
 
 def notebooks(language: str) -> list[pathlib.Path]:

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from bookfiles import BOOK, LANGUAGES, OTHER, ROOT, cells, figure_names, headings, labels, load
-from bookfiles import markdown, notebooks, part_files, references, source, toc_files
+from bookfiles import BOOK, LANGUAGES, OTHER, ROOT, cells, figure_names, headings, labels, load, toc
+from bookfiles import language_files, markdown, notebooks, pages, references, source, toc_files
 
 CHAPTERS = [path.stem for path in notebooks("en")]
 PAIRS = [(load(BOOK / "en" / f"{name}.ipynb"), load(BOOK / "zh" / f"{name}.ipynb")) for name in CHAPTERS]
@@ -20,16 +20,33 @@ def test_every_toc_entry_exists_and_every_page_is_in_the_toc():
     for entry in listed:
         assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".md", ".ipynb")), entry
     pages = {str(p.relative_to(ROOT).with_suffix("")) for p in BOOK.rglob("*")
-             if p.suffix in (".md", ".ipynb") and "_build" not in p.parts and "_ext" not in p.parts
+             if p.suffix in (".md", ".ipynb") and not {"_build", "_ext", "_static"} & set(p.parts)
              and ".ipynb_checkpoints" not in p.parts}
     assert pages - listed == set()
 
 
-def test_language_parts_list_the_same_chapters_in_the_same_order():
-    en, zh = part_files("English"), part_files("中文")
+def test_language_parts_list_the_same_pages_in_the_same_order():
+    en, zh = language_files("en"), language_files("zh")
     assert [f.removeprefix("book/en/") for f in en] == [f.removeprefix("book/zh/") for f in zh]
-    assert all(f.startswith("book/en/") for f in en) and all(f.startswith("book/zh/") for f in zh)
     assert {p.stem for p in notebooks("en")} == {p.stem for p in notebooks("zh")}
+    assert {p.stem for p in pages("en")} == {p.stem for p in pages("zh")}
+    parts = toc()["parts"]
+    numbered = [[c["file"] for c in part["chapters"]] for part in parts if part.get("numbered")]
+    assert [[f.removeprefix("book/en/") for f in numbered[0]]] == [[f.removeprefix("book/zh/") for f in numbered[1]]]
+    assert all(f.startswith("book/en/") for f in numbered[0]) and all(f.startswith("book/zh/") for f in numbered[1])
+
+
+PAGE_PAIRS = [(p.name, p.read_text(encoding="utf-8"), (BOOK / "zh" / p.name).read_text(encoding="utf-8"))
+              for p in pages("en")]
+
+
+@pytest.mark.parametrize("name, en, zh", PAGE_PAIRS, ids=[p[0] for p in PAGE_PAIRS])
+def test_markdown_pages_correspond_and_link_to_each_other(name, en, zh):
+    assert headings(en) == headings(zh)
+    assert labels(en, "en") == labels(zh, "zh")
+    assert en.lstrip().startswith(f"[") and f"(../zh/{name})" in en.splitlines()[0]
+    assert zh.lstrip().startswith(f"[") and f"(../en/{name})" in zh.splitlines()[0]
+    assert len(CJK.findall(zh)) > 0.25 * len(re.sub(r"\$[^$]*\$|`[^`]*`|\s|\{[^}]*\}", "", zh))
 
 
 @pytest.mark.parametrize("name, pair", list(zip(CHAPTERS, PAIRS)), ids=CHAPTERS)
@@ -82,7 +99,7 @@ def test_both_languages_print_the_same_numbers(name, pair):
 FORBIDDEN = ["亚当", "时刻", "重量衰减", "渐变", "超级参数"]
 
 
-@pytest.mark.parametrize("path", notebooks("zh") + sorted((BOOK).glob("*.md")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", notebooks("zh") + pages("zh") + sorted(BOOK.glob("*.md")), ids=lambda p: p.name)
 def test_chinese_text_uses_the_glossary(path):
     text = path.read_text(encoding="utf-8")
     assert [term for term in FORBIDDEN if term in text] == []
