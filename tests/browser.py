@@ -22,7 +22,8 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
 
 def find_chromium() -> str | None:
-    for name in CHROMIUM_NAMES:
+    """$CHROMIUM if set (e.g. google-chrome on a GitHub runner), else the first of CHROMIUM_NAMES."""
+    for name in ((os.environ["CHROMIUM"],) if os.environ.get("CHROMIUM") else CHROMIUM_NAMES):
         path = shutil.which(name)
         if path:
             return path

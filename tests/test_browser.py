@@ -11,12 +11,11 @@ from urllib.parse import quote, urlparse
 import pytest
 
 import browser
-from bookfiles import ROOT, notebooks
+from bookfiles import ROOT, notebooks, toc_files
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHAPTERS = [p.stem for p in notebooks("en")]
-PAGES = ["book/index.html"] + [f"book/{lang}/{name}.html" for name in CHAPTERS for lang in ("en", "zh")] + [
-    f"book/{lang}/{name}.html" for name in ("preface", "notation", "how-to-cite") for lang in ("en", "zh")]
+PAGES = ["book/index.html"] + [f"{entry}.html" for entry in toc_files()]   # every page of the book
 
 
 @pytest.fixture(scope="module")

@@ -64,3 +64,57 @@ def test_every_internal_link_resolves(site):
             if not target.exists():
                 broken.append(f"{page.relative_to(site)} -> {href}")
     assert broken == []
+
+
+def html_pages(site):
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+def test_every_internal_fragment_resolves(site):
+    """Cross-references ({eq}, {numref}, {doc}, citations) point at an id that exists."""
+    ids = {}
+    broken, checked = [], 0
+    for page in html_pages(site):
+        html = page.read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"]*#[^"]+)"', html):
+            url = urlparse(href)
+            if url.scheme or url.netloc:
+                continue
+            target = (page.parent / unquote(url.path)).resolve() if url.path else page
+            if target.suffix != ".html" or not target.exists():
+                continue
+            if target not in ids:
+                ids[target] = set(re.findall(r'\bid="([^"]+)"', target.read_text(encoding="utf-8")))
+            checked += 1
+            if unquote(url.fragment) not in ids[target]:
+                broken.append(f"{page.relative_to(site)} -> {href}")
+    assert broken == [] and checked > 100
+
+
+def test_no_page_loads_an_asset_from_another_host(site):
+    """Scripts, style sheets, fonts, images: all served by the site itself (links to other
+    sites, such as the repository or a paper, are fine; loading from them is not)."""
+    foreign = []
+    for page in html_pages(site):
+        html = page.read_text(encoding="utf-8")
+        assets = re.findall(r'<(?:script|img|iframe|source)\b[^>]*\bsrc="([^"]+)"', html)
+        assets += [href for tag in re.findall(r"<link\b[^>]*>", html)
+                   if not re.search(r'rel="(canonical|alternate|next|prev|index|search|author|license)"', tag)
+                   for href in re.findall(r'href="([^"]+)"', tag)]
+        foreign += [f"{page.relative_to(site)}: {a}" for a in assets if urlparse(a).netloc]
+    for sheet in site.glob("_static/**/*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", sheet.read_text(encoding="utf-8", errors="replace")):
+            if urlparse(url).netloc:
+                foreign.append(f"{sheet.relative_to(site)}: {url}")
+    assert foreign == []
+    assert (site / "_static" / "mathjax" / "tex-chtml-full.js").exists()
+    assert 'src="../../_static/mathjax/tex-chtml-full.js' in (site / "book" / "en" / "adam.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("name", [p.stem for p in notebooks("en")])
+def test_every_chapter_is_downloadable_as_a_notebook(site, language, name):
+    html = (site / "book" / language / f"{name}.html").read_text(encoding="utf-8")
+    assert f'href="../../_sources/book/{language}/{name}.ipynb"' in html
+    stored = json.loads((site / "_sources" / "book" / language / f"{name}.ipynb").read_text(encoding="utf-8"))
+    assert stored["cells"] and stored["nbformat"] == 4
