@@ -118,3 +118,13 @@ def test_every_chapter_is_downloadable_as_a_notebook(site, language, name):
     assert f'href="../../_sources/book/{language}/{name}.ipynb"' in html
     stored = json.loads((site / "_sources" / "book" / language / f"{name}.ipynb").read_text(encoding="utf-8"))
     assert stored["cells"] and stored["nbformat"] == 4
+
+
+@pytest.mark.parametrize("name", [p.stem for p in notebooks("en")])
+def test_chinese_pages_show_the_theme_in_chinese(site, name):
+    zh = (site / "book" / "zh" / f"{name}.html").read_text(encoding="utf-8")
+    en = (site / "book" / "en" / f"{name}.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN"' in zh and '<html lang="en"' in en
+    for english, chinese in [("Contents", "目录"), ("Back to top", "回到顶部"), ("Search this book...", "搜索本书……")]:
+        assert english not in re.sub(r"<pre\b.*?</pre>", "", zh, flags=re.S) and chinese in zh
+        assert english in en
