@@ -104,6 +104,9 @@ def test_two_scale_demonstration_numbers():
     assert l2[1000, 0] == pytest.approx(0.3598, abs=1e-4) and dw[1000, 0] == pytest.approx(0.3614, abs=1e-4)
     assert l2[100, 1] == pytest.approx(0.2246, abs=1e-4)
     assert l2[1000, 0] / l2[1000, 1] == pytest.approx(2.13e4, rel=0.01)
+    first_sign_change = int(np.argmax(np.diff(np.sign(l2[:, 1])) != 0)) + 1
+    assert first_sign_change == 341 and l2[340, 1] > 0 > l2[341, 1]
+    assert np.max(np.abs(l2[341:, 1])) == pytest.approx(5.54e-5, rel=0.01)
 
 
 def test_decay_after():
