@@ -43,6 +43,17 @@ class LinearRegression:
         design = np.column_stack([self.x, np.ones_like(self.x)])
         return np.linalg.lstsq(design, self.y, rcond=None)[0]
 
+    def hessian(self) -> np.ndarray:
+        """The constant Hessian ``H = (2/N) [[Sum x_i**2, Sum x_i], [Sum x_i, N]]`` of the loss.
+
+        The loss is quadratic in ``theta = [w, b]``, so ``grad(theta) = H (theta - theta*)`` exactly
+        and gradient descent with learning rate ``lr`` multiplies the error ``theta - theta*`` by
+        ``I - lr H`` at every step (book, gradient descent chapter). For seed 002's data
+        ``H = [[22, 6], [6, 2]]``, with eigenvalues ``12 -+ 2 sqrt(34)``.
+        """
+        design = np.column_stack([self.x, np.ones_like(self.x)])
+        return 2.0 * design.T @ design / len(self.x)
+
 
 def linear_regression() -> LinearRegression:
     """Seed 002's problem: ``x = [1, 2, 3, 4, 5]``, ``y = 2 x``, start ``w = 0.5, b = 0``."""

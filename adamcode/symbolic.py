@@ -11,7 +11,8 @@ momentum buffer), ``t`` must be a number, or a symbol that then means a step ``t
 
 Derivation helpers: :func:`bias_correction`, :func:`ema_unrolled`, :func:`ema_weight_sum`,
 :func:`adam_ratio_supremum`, :func:`momentum_iteration_matrix`,
-:func:`heavy_ball_optimal_parameters`, :func:`nadam_mu`, :func:`linear_regression_loss`.
+:func:`heavy_ball_optimal_parameters`, :func:`nadam_mu`, :func:`linear_regression_loss`,
+:func:`gradient_descent_error_matrix`, :func:`gradient_descent_optimal_parameters`.
 """
 from __future__ import annotations
 
@@ -246,3 +247,40 @@ def linear_regression_loss(x, y, w, b):
     """The mean squared error ``(1/N) Sum (w x_i + b - y_i)**2`` of seed 002's problem, symbolically."""
     n = len(x)
     return sp.Rational(1, n) * sum((w * xi + b - yi) ** 2 for xi, yi in zip(x, y))
+
+
+def gradient_descent_error_matrix(lr, H):
+    """The matrix ``I - lr H`` that one gradient-descent step applies to the error on a quadratic.
+
+    For ``f(theta) = 1/2 (theta - theta*)^T H (theta - theta*)`` (and for seed 002's linear
+    regression, whose Hessian is constant) the step ``theta - lr * H (theta - theta*)`` gives
+    ``e_t = (I - lr H) e_{t-1}`` with ``e = theta - theta*`` (book, gradient descent chapter).
+    Each eigencomponent of ``e`` is multiplied by ``1 - lr * lambda_i``, so the iteration
+    converges for every start iff ``0 < lr < 2 / lambda_max``. ``H`` is a square SymPy matrix
+    (or anything ``sympy.Matrix`` accepts).
+    """
+    H = sp.Matrix(H)
+    if H.rows != H.cols or H.rows == 0:
+        raise ValueError(f"Invalid H: H.shape={H.shape} (must be a non-empty square matrix)")
+    return sp.eye(H.rows) - lr * H
+
+
+def gradient_descent_optimal_parameters(mu, L):
+    """The best fixed learning rate of gradient descent for eigenvalues in ``[mu, L]``, and its rate.
+
+    The error factor of eigenvalue ``lambda`` is ``|1 - lr * lambda|``; the largest over
+    ``[mu, L]`` is ``max(|1 - lr mu|, |1 - lr L|)``, smallest when ``1 - lr mu = lr L - 1``::
+
+        lr   = 2 / (L + mu)
+        rate = (L - mu) / (L + mu) = (kappa - 1) / (kappa + 1),   kappa = L / mu
+
+    (book, gradient descent chapter; Nesterov 2004, Theorem 2.1.15). Returns ``(lr, rate)``.
+    Numbers must satisfy ``0 < mu <= L``.
+    """
+    for name, value in (("mu", mu), ("L", L)):
+        value = sp.sympify(value)
+        if value.is_positive is False or (value.is_number and not value.is_finite):
+            raise ValueError(f"Invalid {name}: {name}={value!r} (must be a finite number > 0)")
+    if (sp.sympify(L) - sp.sympify(mu)).is_negative:
+        raise ValueError(f"Invalid eigenvalue range: mu={mu!r}, L={L!r} (need mu <= L)")
+    return 2 / (L + mu), (L - mu) / (L + mu)
