@@ -27,6 +27,6 @@ __all__ = [
     "SGD", "SGDState", "Momentum", "MomentumState", "Adagrad", "AdagradState",
     "RMSprop", "RMSpropState", "Adam", "AdamState", "AdamW", "Adamax", "AdamaxState",
     "NAdam", "NAdamState", "Lion", "LionState", "Optimizer", "Trajectory", "run",
-    "adaptive", "datasets", "problems", "symbolic",
+    "datasets", "problems", "symbolic",
 ]
 __version__ = "0.1.0"
