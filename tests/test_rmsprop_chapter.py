@@ -130,3 +130,21 @@ def test_adagrad_is_blind_to_the_curvature_of_a_diagonal_quadratic():
     traj = ac.run(opt, problem.grad, problem.theta0, 50)
     np.testing.assert_allclose(traj.params[:, 0], traj.params[:, 1], rtol=1e-12)
     assert abs(traj.params[-1, 0]) < 1e-6
+
+
+def test_the_chapters_numbers():
+    """Numbers the chapter prints: eps placement at steady state, and RMSProp's recovery after a drop."""
+    for size, inside, outside in [(1e-4, 0.7071, 0.9999), (1e-5, 0.0995, 0.999), (1e-8, 0.0001, 0.5)]:
+        steps = []
+        for opt in (ac.RMSprop(lr=1.0, alpha=0.9, eps_in_sqrt=True), ac.RMSprop(lr=1.0, alpha=0.9)):
+            traj = ac.run(opt, lambda p: np.full_like(p, size), np.zeros(1), 200)
+            steps.append(traj.params[-2, 0] - traj.params[-1, 0])
+        assert steps == [pytest.approx(inside, rel=1e-3), pytest.approx(outside, rel=1e-4)]
+    for alpha, back in [(0.9, 577), (0.99, 1307)]:
+        opt = ac.RMSprop(lr=0.01, alpha=alpha, eps=0.0)
+        traj = ac.run(opt, lambda p, t: np.full_like(p, 1.0 if t <= 500 else 0.01), np.zeros(1), 1500)
+        lengths = np.abs(np.diff(traj.params[:, 0]))
+        assert 501 + np.flatnonzero(lengths[500:] > 0.005)[0] == back
+    ada = ac.Adagrad(lr=0.01, eps=0.0)
+    traj = ac.run(ada, lambda p, t: np.full_like(p, 1.0 if t <= 500 else 0.01), np.zeros(1), 3000)
+    assert effective_lr(ada, traj.states[-1])[0] * 0.01 == pytest.approx(0.01 * 0.01 / math.sqrt(500 + 1e-4 * 2500), rel=1e-12)
