@@ -10,7 +10,7 @@ The optimizers carry torch.optim's class names, arguments, defaults and update r
 (``SGD``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``), plus
 ``Momentum`` (the EMA form of the source documents) and ``Lion``.
 """
-from . import datasets, problems, symbolic
+from . import adaptive, datasets, problems, symbolic
 from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
 from .adamax import Adamax, AdamaxState

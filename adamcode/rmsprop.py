@@ -32,11 +32,14 @@ class RMSprop(Optimizer):
         g      <- g + lambda * theta                  (L2 regularisation)
         v      <- alpha * v + (1 - alpha) * g**2
         s       = sqrt(v) + eps                       (no bias correction; eps after the sqrt)
+        eps_in_sqrt:  s = sqrt(v + eps)               (seed 004, Keras, TensorFlow, Optax)
         centered:  g_avg <- alpha * g_avg + (1 - alpha) * g;  s = sqrt(v - g_avg**2) + eps
         mu > 0:    b <- mu * b + g / s;  theta <- theta - lr * b
         mu = 0:    theta <- theta - lr * g / s
 
-    Seed 004's RMSProp is ``RMSprop(lr=0.001, alpha=0.9)``.
+    Seed 004's RMSProp, ``theta - lr * g / sqrt(E[g^2] + eps)``, is
+    ``RMSprop(lr=0.001, alpha=0.9, eps_in_sqrt=True)`` (chapter rmsprop compares the two
+    placements of eps).
 
     Parameters
     ----------
@@ -53,12 +56,17 @@ class RMSprop(Optimizer):
     centered : bool, default False
         Divide by an estimate of the standard deviation ``sqrt(v - g_avg**2)`` instead of the
         root mean square.
+    eps_in_sqrt : bool, default False
+        Add ``eps`` inside the square root, ``sqrt(v + eps)`` (with ``centered``:
+        ``sqrt(v - g_avg**2 + eps)``), as seed 004, Keras and TensorFlow's ``ApplyRMSProp`` do.
+        torch.optim.RMSprop has no such option; the default is torch's ``sqrt(v) + eps``.
     """
 
     buffers = ("v", "g_avg", "momentum_buffer")
 
     def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False):
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False,
+                 eps_in_sqrt: bool = False):
         self.lr = _validate.lr(lr)
         self.alpha = _validate.nonnegative("alpha", alpha, "alpha value")
         self.eps = _validate.eps(eps)
@@ -67,6 +75,9 @@ class RMSprop(Optimizer):
         self.centered = bool(centered)
         self._hyper = dict(lr=self.lr, alpha=self.alpha, eps=self.eps, weight_decay=self.weight_decay,
                            momentum=self.momentum, centered=self.centered)
+        self.eps_in_sqrt = bool(eps_in_sqrt)
+        if self.eps_in_sqrt:  # shown only when set, so RMSprop()'s repr stays torch's
+            self._hyper["eps_in_sqrt"] = True
 
     def _init(self, params: np.ndarray) -> RMSpropState:
         zeros = np.zeros_like(params)
@@ -80,9 +91,10 @@ class RMSprop(Optimizer):
         g_avg = None
         if self.centered:
             g_avg = _mechanics.ema(alpha, state.g_avg, g)
-            s = np.sqrt(v - g_avg * g_avg) + self.eps
+            square = v - g_avg * g_avg
         else:
-            s = np.sqrt(v) + self.eps
+            square = v
+        s = np.sqrt(square + self.eps) if self.eps_in_sqrt else np.sqrt(square) + self.eps
         buf = None
         if self.momentum > 0:
             buf = self.momentum * state.momentum_buffer + g / s

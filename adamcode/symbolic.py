@@ -99,8 +99,11 @@ def adagrad_step(theta, sum_sq, g, t, lr, lr_decay=0, weight_decay=0, eps=sp.Flo
 
 
 def rmsprop_step(theta, v, g, lr, alpha, eps, weight_decay=0, momentum=0, centered=False,
-                 g_avg=None, momentum_buffer=None):
+                 g_avg=None, momentum_buffer=None, eps_in_sqrt=False):
     """One RMSprop step (torch's form, no bias correction, eps after the square root).
+
+    ``eps_in_sqrt=True`` puts eps inside the root, ``s = sqrt(v + eps)``: seed 004's form
+    (book, chapter rmsprop).
 
     Keys ``g``, ``v`` (EMA of g**2), ``g_avg`` (``centered`` only, else ``None``), ``s`` (the
     denominator), ``momentum_buffer`` (``momentum != 0`` only, else ``None``) and ``theta``.
@@ -110,9 +113,10 @@ def rmsprop_step(theta, v, g, lr, alpha, eps, weight_decay=0, momentum=0, center
     g_avg_new = None
     if centered:
         g_avg_new = alpha * g_avg + (1 - alpha) * g
-        s = sp.sqrt(v_new - g_avg_new**2) + eps
+        square = v_new - g_avg_new**2
     else:
-        s = sp.sqrt(v_new) + eps
+        square = v_new
+    s = sp.sqrt(square + eps) if eps_in_sqrt else sp.sqrt(square) + eps
     buf = None
     if momentum != 0:
         buf = momentum * momentum_buffer + g / s
