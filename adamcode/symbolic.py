@@ -11,7 +11,9 @@ momentum buffer), ``t`` must be a number, or a symbol that then means a step ``t
 
 Derivation helpers: :func:`bias_correction`, :func:`ema_unrolled`, :func:`ema_weight_sum`,
 :func:`adam_ratio_supremum`, :func:`momentum_iteration_matrix`,
-:func:`heavy_ball_optimal_parameters`, :func:`nadam_mu`, :func:`linear_regression_loss`.
+:func:`heavy_ball_optimal_parameters`, :func:`nadam_mu`, :func:`linear_regression_loss`,
+:func:`nesterov_iteration_matrix`. Other forms of momentum (chapter momentum): :func:`heavy_ball_step`
+(seed 004's form) and :func:`sutskever_step` (Nesterov's look-ahead form).
 """
 from __future__ import annotations
 
