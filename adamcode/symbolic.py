@@ -12,7 +12,9 @@ momentum buffer), ``t`` must be a number, or a symbol that then means a step ``t
 Derivation helpers: :func:`bias_correction`, :func:`ema_unrolled`, :func:`ema_weight_sum`,
 :func:`adam_ratio_supremum`, :func:`momentum_iteration_matrix`,
 :func:`heavy_ball_optimal_parameters`, :func:`nadam_mu`, :func:`linear_regression_loss`,
-:func:`gradient_descent_error_matrix`, :func:`gradient_descent_optimal_parameters`.
+:func:`gradient_descent_error_matrix`, :func:`gradient_descent_optimal_parameters`,
+:func:`nesterov_iteration_matrix`. Other forms of momentum (chapter momentum): :func:`heavy_ball_step`
+(seed 004's form) and :func:`sutskever_step` (Nesterov's look-ahead form).
 """
 from __future__ import annotations
 
@@ -288,3 +290,51 @@ def gradient_descent_optimal_parameters(mu, L):
     if (sp.sympify(L) - sp.sympify(mu)).is_negative:
         raise ValueError(f"Invalid eigenvalue range: mu={mu!r}, L={L!r} (need mu <= L)")
     return 2 / (L + mu), (L - mu) / (L + mu)
+
+
+def heavy_ball_step(theta, V, g, lr, gamma):
+    """One step of the heavy-ball form of seed 004 (book, momentum chapter, Eq. (1)). Keys ``g``, ``V``, ``theta``.
+
+    ``V = gamma * V + lr * g`` and ``theta - V``: the learning rate multiplies the gradient
+    *inside* the velocity (Sutskever et al. 2013, Keras), whereas torch.optim.SGD applies it to
+    the buffer on the way out (:func:`sgd_step`). With a constant ``lr`` both give the same
+    parameters, with ``V = lr * momentum_buffer``; under a learning-rate schedule they differ.
+    """
+    V_new = gamma * V + lr * g
+    return {"g": g, "V": V_new, "theta": theta - V_new}
+
+
+def sutskever_step(theta, v, grad, lr, momentum):
+    """One step of Sutskever et al.'s (2013) Nesterov momentum (book, momentum chapter).
+
+    ``grad`` is a callable returning the gradient at a point (a Python function or a SymPy
+    ``Function``/``Lambda``): the gradient is taken at the look-ahead point ``theta + momentum*v``::
+
+        v      <- momentum * v - lr * grad(theta + momentum * v)
+        theta  <- theta + v
+
+    Keys ``lookahead`` (the point the gradient was taken at), ``g``, ``v`` and ``theta``.
+    torch.optim.SGD(nesterov=True) runs the same iteration on the look-ahead points
+    ``theta + momentum * v``, with buffer ``-v / lr`` (proved in the chapter).
+    """
+    if not callable(grad):
+        raise ValueError(f"Invalid grad: grad={grad!r} (must be a callable returning the gradient at a point)")
+    lookahead = theta + momentum * v
+    g = grad(lookahead)
+    v_new = momentum * v - lr * g
+    return {"lookahead": lookahead, "g": g, "v": v_new, "theta": theta + v_new}
+
+
+def nesterov_iteration_matrix(lr, momentum, lam):
+    """The 2x2 matrix of torch's Nesterov SGD on ``lam/2 * x**2`` (book, momentum chapter).
+
+    On the column ``(x_{t-1}, b_{t-1})``, with ``b = momentum * b + g`` and
+    ``x = x - lr * (g + momentum * b)``::
+
+        [x_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [x_{t-1}]
+        [b_t] = [          lam                   momentum   ] [b_{t-1}]
+
+    Its characteristic polynomial is
+    ``s**2 - (1 + momentum)(1 - lr*lam) s + momentum (1 - lr*lam)``.
+    """
+    return sp.Matrix([[1 - lr * lam * (1 + momentum), -lr * momentum**2], [lam, momentum]])
