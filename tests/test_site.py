@@ -128,3 +128,13 @@ def test_chinese_pages_show_the_theme_in_chinese(site, name):
     for english, chinese in [("Contents", "目录"), ("Back to top", "回到顶部"), ("Search this book...", "搜索本书……")]:
         assert english not in re.sub(r"<pre\b.*?</pre>", "", zh, flags=re.S) and chinese in zh
         assert english in en
+
+
+def test_tables_printed_by_code_cells_are_rendered_as_tables(site):
+    """A Markdown table in a cell output must become an HTML table, not stay as pipes and dashes."""
+    raw = []
+    for page in html_pages(site):
+        html = re.sub(r"<pre\b.*?</pre>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        raw += [f"{page.relative_to(site)}: {m}" for m in re.findall(r"\|\s*:?-{3,}:?\s*\|", html)]
+    assert raw == []
+    assert "<table" in (site / "book" / "en" / "adam.html").read_text(encoding="utf-8")
