@@ -7,9 +7,9 @@
   (book, beyond-adam, Eq. (4)).
 * :class:`OptaxAMSGrad` -- AMSGrad as ``optax.amsgrad`` computes it: the running maximum of the
   *bias-corrected* :math:`\\hat v_t` (``Adam(amsgrad=True)`` is PyTorch's maximum of the raw
-  :math:`v_t`; book, beyond-adam, Eqs. (6)-(7)).
+  :math:`v_t`; book, beyond-adam, Eqs. (8)-(9)).
 * :func:`adamax_norm` -- the exponentially weighted :math:`p`-norm of the gradients whose limit
-  :math:`p\\to\\infty` is Adamax's :math:`u_t` (book, beyond-adam, Eqs. (9)-(10)).
+  :math:`p\\to\\infty` is Adamax's :math:`u_t` (book, beyond-adam, Eqs. (11)-(12)).
 * :func:`with_lr` and :func:`adam_denominator` -- small helpers for the above.
 """
 from __future__ import annotations
@@ -96,7 +96,7 @@ def adam_denominator(opt: Optimizer, state) -> np.ndarray:
 
     ``Adam``: :math:`\\sqrt{v_t/(1-\\beta_2^t)}`; ``Adam(amsgrad=True)`` (PyTorch):
     :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^t)}`; :class:`OptaxAMSGrad`:
-    :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^s)}` (book, beyond-adam, Eqs. (6)-(7)).
+    :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^s)}` (book, beyond-adam, Eqs. (8)-(9)).
     """
     if not isinstance(state, AdamState) or state.t < 1:
         raise ValueError(f"Invalid state: state={type(state).__name__} at t={getattr(state, 't', None)!r} "
@@ -110,7 +110,7 @@ def adam_denominator(opt: Optimizer, state) -> np.ndarray:
 class OptaxAMSGrad(Optimizer):
     """AMSGrad as ``optax.amsgrad`` computes it: the maximum is taken of the bias-corrected ``v_hat``.
 
-    Chapter beyond-adam, Eq. (7). ``Adam(amsgrad=True)`` is PyTorch's form, Eq. (6), which takes
+    Chapter beyond-adam, Eq. (9). ``Adam(amsgrad=True)`` is PyTorch's form, Eq. (8), which takes
     the maximum of the raw ``v`` and bias-corrects afterwards. Here::
 
         m      <- beta1 * m + (1 - beta1) * g
@@ -177,8 +177,8 @@ def adamax_norm(grads, beta2: float, p: float) -> np.ndarray:
     .. math:: u_t(p) = \\Big((1-\\beta_2^p) \\sum_{i=1}^{t} \\beta_2^{p(t-i)} |g_i|^p\\Big)^{1/p}
 
     is :math:`v_t^{1/p}` of Adam with :math:`|g|^p` in place of :math:`g^2` and decay rate
-    :math:`\\beta_2^p` (Kingma and Ba 2015, section 7.1; book, beyond-adam, Eq. (9)). ``p=np.inf``
-    gives the limit :math:`\\max_i \\beta_2^{t-i} |g_i|`, Adamax's :math:`u_t` with eps = 0 (Eq. (10)).
+    :math:`\\beta_2^p` (Kingma and Ba 2015, section 7.1; book, beyond-adam, Eq. (11)). ``p=np.inf``
+    gives the limit :math:`\\max_i \\beta_2^{t-i} |g_i|`, Adamax's :math:`u_t` with eps = 0 (Eq. (12)).
     Computed in log space, so large ``p`` does not overflow.
     """
     g = np.abs(np.asarray(grads, dtype=float))
