@@ -288,6 +288,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="interleaved rounds (default 7)")
     parser.add_argument("--steps", type=int, default=3, help="steps timed per round (default 3)")
     parser.add_argument("--no-torch", action="store_true", help="do not time torch even if installed")
+    parser.add_argument("--copy-mb", type=int, default=512, help="size of the copied array, MiB (default 512)")
     parser.add_argument("--block", type=int, default=None, help="block size of step_ (default: BLOCK)")
     parser.add_argument("--blocks", action="store_true", help="time step_ for several block sizes and exit")
     parser.add_argument("--plot", metavar="FILE.png", help="save a plot of the effective bandwidths")
@@ -298,7 +299,8 @@ def main(argv=None) -> int:
             print(f"block {b:7d}: {ms:.2f} ms per step_")
         return 0
     sizes = [int(round(s * 1e6)) for s in args.sizes]
-    results = measure(sizes, args.dtype, args.repeat, args.steps, not args.no_torch, args.block)
+    results = measure(sizes, args.dtype, args.repeat, args.steps, not args.no_torch, args.block,
+                      copy_bytes=args.copy_mb * 2**20)
     results["machine"] = machine()
     m = results["machine"]
     print(f"{m['cpu']}, {m['cores']} cores, {m['date_utc']} UTC; numpy {m['numpy']}"
