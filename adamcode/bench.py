@@ -10,9 +10,10 @@ Run ``python -m adamcode.bench`` (``--help`` for the options). For each size it 
 
 and reports each as *effective bandwidth*: the bytes a step must move (Adam in float32 reads
 ``p, g, m, v`` and writes ``p, m, v``: 28 bytes per parameter, :func:`adamcode.memory.step_traffic`)
-divided by the time, next to the bandwidth of ``np.copyto`` on a large array measured in the same
-run (a copy reads and writes each byte once, so it moves ``2 * nbytes``). The methods are timed in
-interleaved rounds and the medians are reported, so a machine whose load changes affects them alike.
+divided by the time, next to the bandwidth of ``np.copyto`` on a large array timed in the same
+rounds (a copy reads and writes each byte once, so it moves ``2 * nbytes``). The methods are
+timed in interleaved rounds and the medians are reported, so a machine whose load changes
+affects them alike.
 """
 from __future__ import annotations
 
@@ -178,10 +179,13 @@ def measure(sizes=(1_000_000, 10_000_000), dtype="float32", repeat: int = 5, ste
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"Invalid {name}: {name}={value!r} (must be an integer >= 1)")
     traffic = step_traffic(Adam(), dtype)["total"]
+    src = np.ones(max(1, copy_bytes // 8), dtype=np.float64)
+    dst = np.empty_like(src)
     results = {"dtype": dtype.name, "traffic_bytes_per_param": traffic, "repeat": repeat, "steps": steps,
-               "copy_gbps": copy_bandwidth(copy_bytes) / 1e9, "sizes": []}
+               "copy_bytes": int(src.nbytes), "sizes": []}
     for n in sizes:
         runs = _steppers(n, dtype, with_torch, block)
+        runs["copy"] = lambda: np.copyto(dst, src)   # the bandwidth reference, timed in the same rounds
         times = {name: [] for name in runs}
         for fn in runs.values():
             fn()                                     # warm-up: first-touch page faults, lazy state
@@ -191,7 +195,9 @@ def measure(sizes=(1_000_000, 10_000_000), dtype="float32", repeat: int = 5, ste
                 for _ in range(steps):
                     fn()
                 times[name].append((time.perf_counter() - start) / steps)
-        entry = {"n": n, "param_bytes": n * dtype.itemsize, "methods": {}}
+        copy_times = times.pop("copy")
+        entry = {"n": n, "param_bytes": n * dtype.itemsize,
+                 "copy_gbps": 2 * src.nbytes / statistics.median(copy_times) / 1e9, "methods": {}}
         for name, ts in times.items():
             median = statistics.median(ts)
             entry["methods"][name] = {
@@ -203,7 +209,7 @@ def measure(sizes=(1_000_000, 10_000_000), dtype="float32", repeat: int = 5, ste
             entry["methods"][name]["peak"] = peak_allocation(runs[name])
         results["sizes"].append(entry)
         del runs
-    results["copy_gbps_end"] = copy_bandwidth(copy_bytes) / 1e9
+    results["copy_gbps"] = statistics.median(entry["copy_gbps"] for entry in results["sizes"])
     return results
 
 
@@ -228,8 +234,8 @@ def machine() -> dict:
 def table(results: dict) -> str:
     """The results as a Markdown table (one row per size and method)."""
     rows = []
-    copy = results["copy_gbps"]
     for entry in results["sizes"]:
+        copy = entry["copy_gbps"]
         for name, r in entry["methods"].items():
             peak = f"{100 * r['peak'] / entry['param_bytes']:.1f} %" if "peak" in r else ""
             rows.append([f"{entry['n'] / 1e6:g}M", name, f"{r['ms']:.2f}", f"{r['gbps']:.1f}",
@@ -305,8 +311,8 @@ def main(argv=None) -> int:
     m = results["machine"]
     print(f"{m['cpu']}, {m['cores']} cores, {m['date_utc']} UTC; numpy {m['numpy']}"
           + (f", torch {m['torch']} ({m['torch_threads']} threads)" if "torch" in m else ""))
-    print(f"traffic of one Adam step: {results['traffic_bytes_per_param']} bytes/param; "
-          f"np.copyto bandwidth {results['copy_gbps']:.1f} GB/s (start), {results['copy_gbps_end']:.1f} GB/s (end)")
+    print(f"traffic of one Adam step: {results['traffic_bytes_per_param']} bytes/param; np.copyto bandwidth "
+          + ", ".join(f"{e['copy_gbps']:.1f}" for e in results["sizes"]) + " GB/s (in the rounds of each size)")
     print(table(results))
     for entry in results["sizes"]:
         methods = entry["methods"]
