@@ -231,8 +231,15 @@ def machine() -> dict:
     return info
 
 
-def table(results: dict) -> str:
-    """The results as a Markdown table (one row per size and method)."""
+HEADER = ["params", "method", "ms / step", "effective GB/s", "of copy", "time / time(step_)",
+          "peak alloc. / param bytes"]
+
+
+def table(results: dict, header=None) -> str:
+    """The results as a Markdown table (one row per size and method); ``header``: 7 column titles (default :data:`HEADER`)."""
+    header = HEADER if header is None else list(header)
+    if len(header) != len(HEADER):
+        raise ValueError(f"Invalid header: {len(header)} titles (need {len(HEADER)})")
     rows = []
     for entry in results["sizes"]:
         copy = entry["copy_gbps"]
@@ -240,15 +247,13 @@ def table(results: dict) -> str:
             peak = f"{100 * r['peak'] / entry['param_bytes']:.1f} %" if "peak" in r else ""
             rows.append([f"{entry['n'] / 1e6:g}M", name, f"{r['ms']:.2f}", f"{r['gbps']:.1f}",
                          f"{100 * r['gbps'] / copy:.0f} %", f"{r['ratio_vs_step_']:.2f}", peak])
-    header = ["params", "method", "ms / step", "effective GB/s", "of copy", "time / time(step_)",
-              "peak alloc. / param bytes"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def plot(results: dict, ax=None):
-    """Effective GB/s of each method against the number of parameters, with the copy bandwidth dashed."""
+    """Effective GB/s of each method against the number of parameters (log-log), with the copy bandwidth of each size dashed."""
     import matplotlib.pyplot as plt
 
     from .plotting import use_book_style
@@ -260,12 +265,12 @@ def plot(results: dict, ax=None):
     for k, name in enumerate(names):
         ax.plot(ns, [entry["methods"][name]["gbps"] for entry in results["sizes"]], "o-",
                 color=f"C{k}", label=name)
-    ax.axhline(results["copy_gbps"], color="k", lw=0.8, ls="--", label="np.copyto")
+    ax.plot(ns, [entry["copy_gbps"] for entry in results["sizes"]], "k--", lw=0.8, label="np.copyto")
     ax.set_xscale("log")
-    ax.set_xlabel(f"parameters ({results['dtype']})")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"$P$ ({results['dtype']})")
     ax.set_ylabel("GB/s")
-    ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     return ax
 
 
