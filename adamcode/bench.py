@@ -255,6 +255,7 @@ def table(results: dict, header=None) -> str:
 def plot(results: dict, ax=None):
     """Effective GB/s of each method against the number of parameters (log-log), with the copy bandwidth of each size dashed."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     from .plotting import use_book_style
     use_book_style()
@@ -268,6 +269,10 @@ def plot(results: dict, ax=None):
     ax.plot(ns, [entry["copy_gbps"] for entry in results["sizes"]], "k--", lw=0.8, label="np.copyto")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_xticks(ns, [f"{n / 1e6:g}M" for n in ns])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda y, _: f"{y:g}" if f"{y:g}"[0] in "25" else ""))
     ax.set_xlabel(f"$P$ ({results['dtype']})")
     ax.set_ylabel("GB/s")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
