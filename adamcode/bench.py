@@ -213,6 +213,37 @@ def measure(sizes=(1_000_000, 10_000_000), dtype="float32", repeat: int = 5, ste
     return results
 
 
+def median_of_runs(runs: list) -> dict:
+    """Combine several results of :func:`measure` (same sizes and methods) into their medians.
+
+    Every number of a size and method (``ms``, ``gbps``, ``ratio_vs_step_``, ``peak``) and the
+    copy bandwidth become the median over the runs; ``runs`` keeps each run's ratios and
+    ``machine`` each run's machine record, so the spread stays visible.
+    """
+    runs = list(runs)
+    if not runs:
+        raise ValueError("Invalid runs: runs=[] (need at least one result of measure)")
+    shape = [(e["n"], list(e["methods"])) for e in runs[0]["sizes"]]
+    for k, run in enumerate(runs):
+        if [(e["n"], list(e["methods"])) for e in run["sizes"]] != shape:
+            raise ValueError(f"Invalid runs: runs[{k}] has other sizes or methods than runs[0]")
+    combined = {key: runs[0][key] for key in ("dtype", "traffic_bytes_per_param", "repeat", "steps")}
+    combined["sizes"] = []
+    for j, (n, names) in enumerate(shape):
+        entries = [run["sizes"][j] for run in runs]
+        entry = {"n": n, "param_bytes": entries[0]["param_bytes"],
+                 "copy_gbps": statistics.median(e["copy_gbps"] for e in entries), "methods": {}}
+        for name in names:
+            rs = [e["methods"][name] for e in entries]
+            entry["methods"][name] = {key: statistics.median(r[key] for r in rs)
+                                      for key in ("ms", "gbps", "ratio_vs_step_", "peak") if key in rs[0]}
+            entry["methods"][name]["runs_ratio_vs_step_"] = [r["ratio_vs_step_"] for r in rs]
+        combined["sizes"].append(entry)
+    combined["copy_gbps"] = statistics.median(e["copy_gbps"] for e in combined["sizes"])
+    combined["machine"] = [run.get("machine", {}) for run in runs]
+    return combined
+
+
 def machine() -> dict:
     """Where and with what the benchmark ran: CPU, cores, date (UTC), versions."""
     cpu = platform.processor() or platform.machine()

@@ -92,3 +92,26 @@ def test_measure_table_plot_and_json(tmp_path):
                        "--copy-mb", "4", "--json", str(out)]) == 0
     saved = json.loads(out.read_text())
     assert saved["machine"]["numpy"] == np.__version__ and saved["sizes"][0]["n"] == 20_000
+
+
+def test_median_of_runs_takes_medians_and_keeps_the_spread():
+    def run(scale):
+        return {"dtype": "float32", "traffic_bytes_per_param": 28, "repeat": 1, "steps": 1,
+                "machine": {"date_utc": str(scale)},
+                "sizes": [{"n": 10, "param_bytes": 40, "copy_gbps": 10.0 * scale,
+                           "methods": {"step_": {"ms": 1.0 * scale, "gbps": 2.0 / scale, "ratio_vs_step_": 1.0,
+                                                 "peak": 12},
+                                       "torch fused": {"ms": 0.5, "gbps": 5.0, "ratio_vs_step_": 0.5 * scale}}}]}
+    combined = bench.median_of_runs([run(1), run(3), run(2)])
+    entry = combined["sizes"][0]
+    assert entry["copy_gbps"] == 20.0 and combined["copy_gbps"] == 20.0
+    assert entry["methods"]["step_"] == {"ms": 2.0, "gbps": 1.0, "ratio_vs_step_": 1.0, "peak": 12,
+                                         "runs_ratio_vs_step_": [1.0, 1.0, 1.0]}
+    assert entry["methods"]["torch fused"]["runs_ratio_vs_step_"] == [0.5, 1.5, 1.0]
+    assert entry["methods"]["torch fused"]["ratio_vs_step_"] == 1.0
+    assert [m["date_utc"] for m in combined["machine"]] == ["1", "3", "2"]
+    assert "| 1e-05M | torch fused |" in bench.table(combined)
+    for bad, message in [([], "Invalid runs: runs=[]"), ([run(1), {**run(1), "sizes": []}], "runs[1]")]:
+        with pytest.raises(ValueError) as info:
+            bench.median_of_runs(bad)
+        assert message in str(info.value)
