@@ -18,7 +18,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from . import _mechanics, _validate
+from . import _inplace, _mechanics, _validate
 from .base import Optimizer
 
 
@@ -122,3 +122,51 @@ class Adam(Optimizer):
             alpha_t = lr * math.sqrt(bc2) / bc1
             params = params - alpha_t * m / (np.sqrt(v_used) + eps)
         return params, AdamState(t=t, m=m, v=v, v_max=v_max)
+
+    def step_(self, params, grads, state: AdamState, block: Optional[int] = None) -> AdamState:
+        """One step **in place**: overwrites ``params``, ``state.m``, ``state.v`` (and ``state.v_max``).
+
+        Returns the state record for the next step (``t`` increased, the same arrays). The
+        numbers are those of :meth:`step`, bit for bit: the same rule (book, chapter adam,
+        Eqs. (1)-(5); chapter memory-and-speed for the in-place form)::
+
+            theta <- theta * (1 - lr * lambda)       (AdamW; Adam adds lambda * theta to g instead)
+            m     <- beta1 * m + (1 - beta1) * g
+            v     <- beta2 * v + (1 - beta2) * g**2   (AMSGrad: v_max <- max(v_max, v))
+            theta <- theta - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
+
+        computed block by block (``block`` elements, default ``adamcode._inplace.BLOCK``) with
+        ``out=`` ufuncs and three scratch buffers of one block: no full-size temporary. ``params``
+        must be a writeable C-contiguous float array, ``grads`` a C-contiguous array of its shape,
+        and the state buffers arrays of its shape and dtype (``ValueError`` naming the argument).
+        The state passed in is consumed: its arrays now hold the new values.
+        """
+        names = ("m", "v", "v_max") if self.amsgrad else ("m", "v")
+        return _inplace.step_(self._block_update, params, grads, state, names, scratch=3, block=block)
+
+    def _block_update(self, t, p, g, m, v, *rest):
+        """Adam's step on one block, in the order of :meth:`_update` (so the roundings agree)."""
+        *v_max, s1, s2, s3 = rest
+        beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr, self.eps
+        if self.decoupled_weight_decay:
+            _inplace.decoupled_decay_(p, lr, self.weight_decay)
+        else:
+            g = _inplace.l2_gradient_(g, p, self.weight_decay, out=s3)
+        _inplace.ema_(beta1, m, g, s1)                                  # m
+        np.multiply(g, g, out=s1)
+        _inplace.ema_(beta2, v, s1, s1)                                 # v
+        v_used = v
+        if self.amsgrad:
+            v_used = np.maximum(v_max[0], v, out=v_max[0])
+        bc1, bc2 = _mechanics.bias_correction(beta1, t), _mechanics.bias_correction(beta2, t)
+        if self.eps_placement == "algorithm1":
+            np.divide(m, bc1, out=s1)                                   # m_hat
+            np.multiply(s1, lr, out=s1)                                 # lr * m_hat
+            np.divide(v_used, bc2, out=s2)                              # v_hat
+            np.sqrt(s2, out=s2)
+        else:
+            np.multiply(m, lr * math.sqrt(bc2) / bc1, out=s1)           # alpha_t * m
+            np.sqrt(v_used, out=s2)
+        np.add(s2, eps, out=s2)
+        np.divide(s1, s2, out=s1)
+        np.subtract(p, s1, out=p)

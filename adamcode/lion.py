@@ -1,11 +1,11 @@
 """Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms"), chapter "beyond-adam"."""
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
-from . import _mechanics, _validate
+from . import _inplace, _mechanics, _validate
 from .base import Optimizer
 
 
@@ -58,3 +58,25 @@ class Lion(Optimizer):
         params = params - self.lr * np.sign(c)
         m = _mechanics.ema(self.beta2, state.m, g)
         return params, LionState(t=state.t + 1, m=m)
+
+    def step_(self, params, grads, state: LionState, block: Optional[int] = None) -> LionState:
+        """One step **in place**: overwrites ``params`` and ``state.m``; returns the next state record.
+
+        The same numbers as :meth:`step`, bit for bit (chapter memory-and-speed)::
+
+            c     = beta1 * m + (1 - beta1) * g       (in a scratch buffer of one block)
+            theta <- theta * (1 - lr * lambda)
+            theta <- theta - lr * sign(c)
+            m     <- beta2 * m + (1 - beta2) * g
+
+        ``params`` must be a writeable C-contiguous float array and ``grads`` a C-contiguous array
+        of its shape (``ValueError`` naming the argument otherwise).
+        """
+        return _inplace.step_(self._block_update, params, grads, state, ("m",), scratch=2, block=block)
+
+    def _block_update(self, t, p, g, m, s1, s2):
+        _inplace.ema_(self.beta1, m, g, s2, out=s1)                     # c
+        np.sign(s1, out=s1)
+        _inplace.decoupled_decay_(p, self.lr, self.weight_decay)
+        _inplace.subtract_scaled_(p, self.lr, s1, s1)
+        _inplace.ema_(self.beta2, m, g, s2)                             # m

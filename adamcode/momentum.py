@@ -1,11 +1,11 @@
 """Momentum in the exponential-moving-average form of the source documents, chapter "momentum"."""
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
-from . import _mechanics, _validate
+from . import _inplace, _mechanics, _validate
 from .base import Optimizer
 
 
@@ -62,3 +62,23 @@ class Momentum(Optimizer):
         g = _mechanics.l2_gradient(g, params, self.weight_decay)
         v = _mechanics.ema(self.beta, state.v, g)
         return params - self.lr * v, MomentumState(t=state.t + 1, v=v)
+
+    def step_(self, params, grads, state: MomentumState, block: Optional[int] = None) -> MomentumState:
+        """One step **in place**: overwrites ``params`` and ``state.v``; returns the next state record.
+
+        The same numbers as :meth:`step`, bit for bit (chapter memory-and-speed)::
+
+            g     <- g + lambda * theta
+            v     <- beta * v + (1 - beta) * g
+            theta <- theta - lr * v
+
+        computed block by block with two scratch buffers of one block (no full-size temporary).
+        ``params`` must be a writeable C-contiguous float array and ``grads`` a C-contiguous array
+        of its shape (``ValueError`` naming the argument otherwise).
+        """
+        return _inplace.step_(self._block_update, params, grads, state, ("v",), scratch=2, block=block)
+
+    def _block_update(self, t, p, g, v, s1, s2):
+        g = _inplace.l2_gradient_(g, p, self.weight_decay, out=s2)
+        _inplace.ema_(self.beta, v, g, s1)
+        _inplace.subtract_scaled_(p, self.lr, v, s1)
