@@ -127,7 +127,7 @@ class Adam(Optimizer):
         """One step **in place**: overwrites ``params``, ``state.m``, ``state.v`` (and ``state.v_max``).
 
         Returns the state record for the next step (``t`` increased, the same arrays). The
-        numbers are those of :meth:`step`, bit for bit: the same rule (book, chapter adam,
+        numbers are those of :meth:`adamcode.Optimizer.step`, bit for bit: the same rule (book, chapter adam,
         Eqs. (1)-(5); chapter memory-and-speed for the in-place form)::
 
             theta <- theta * (1 - lr * lambda)       (AdamW; Adam adds lambda * theta to g instead)

@@ -267,7 +267,7 @@ HEADER = ["params", "method", "ms / step", "effective GB/s", "of copy", "time / 
 
 
 def table(results: dict, header=None) -> str:
-    """The results as a Markdown table (one row per size and method); ``header``: 7 column titles (default :data:`HEADER`)."""
+    """The results as a Markdown table (one row per size and method); ``header``: 7 column titles (default ``HEADER``)."""
     header = HEADER if header is None else list(header)
     if len(header) != len(HEADER):
         raise ValueError(f"Invalid header: {len(header)} titles (need {len(HEADER)})")

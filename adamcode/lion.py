@@ -62,7 +62,7 @@ class Lion(Optimizer):
     def step_(self, params, grads, state: LionState, block: Optional[int] = None) -> LionState:
         """One step **in place**: overwrites ``params`` and ``state.m``; returns the next state record.
 
-        The same numbers as :meth:`step`, bit for bit (chapter memory-and-speed)::
+        The same numbers as :meth:`adamcode.Optimizer.step`, bit for bit (chapter memory-and-speed)::
 
             c     = beta1 * m + (1 - beta1) * g       (in a scratch buffer of one block)
             theta <- theta * (1 - lr * lambda)

@@ -66,7 +66,7 @@ class Momentum(Optimizer):
     def step_(self, params, grads, state: MomentumState, block: Optional[int] = None) -> MomentumState:
         """One step **in place**: overwrites ``params`` and ``state.v``; returns the next state record.
 
-        The same numbers as :meth:`step`, bit for bit (chapter memory-and-speed)::
+        The same numbers as :meth:`adamcode.Optimizer.step`, bit for bit (chapter memory-and-speed)::
 
             g     <- g + lambda * theta
             v     <- beta * v + (1 - beta) * g
