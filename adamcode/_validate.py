@@ -25,6 +25,14 @@ def nonnegative(name: str, value, what: str) -> float:
     return float(value)
 
 
+def positive(name: str, value, what: str) -> float:
+    """Return ``value`` as a float if it is a finite number ``> 0``; otherwise raise ``ValueError``."""
+    value = nonnegative(name, value, what)
+    if value == 0:
+        raise ValueError(f"Invalid {what}: {name}={value!r} (must be > 0)")
+    return value
+
+
 def finite(name: str, value, what: str) -> float:
     """Return ``value`` as a float if it is a finite number (any sign); NaN and infinities raise."""
     if not _is_number(value) or not math.isfinite(value):

@@ -23,13 +23,6 @@ from .adam import AdamState
 from .base import Optimizer
 
 
-def _positive(name: str, value, what: str) -> float:
-    value = _validate.nonnegative(name, value, what)
-    if value == 0:
-        raise ValueError(f"Invalid {what}: {name}={value!r} (must be > 0)")
-    return value
-
-
 def paper_to_framework(lambda_p: float, alpha: float) -> float:
     """The ``weight_decay`` of PyTorch/Optax/Keras AdamW that reproduces the paper's ``lambda_p``.
 
@@ -38,13 +31,13 @@ def paper_to_framework(lambda_p: float, alpha: float) -> float:
     Eq. (9)). ``alpha`` must be > 0 and ``lambda_p`` >= 0.
     """
     lambda_p = _validate.nonnegative("lambda_p", lambda_p, "weight decay")
-    return lambda_p / _positive("alpha", alpha, "learning rate")
+    return lambda_p / _validate.positive("alpha", alpha, "learning rate")
 
 
 def framework_to_paper(weight_decay: float, alpha: float) -> float:
     """The paper's ``lambda_p = alpha * weight_decay`` for a framework's ``weight_decay`` and base lr ``alpha``."""
     weight_decay = _validate.weight_decay(weight_decay)
-    return _positive("alpha", alpha, "learning rate") * weight_decay
+    return _validate.positive("alpha", alpha, "learning rate") * weight_decay
 
 
 def l2_equivalent_for_sgd(lambda_p: float, lr: float) -> float:
@@ -55,7 +48,7 @@ def l2_equivalent_for_sgd(lambda_p: float, lr: float) -> float:
     exists for Adam.
     """
     lambda_p = _validate.nonnegative("lambda_p", lambda_p, "weight decay")
-    return lambda_p / _positive("lr", lr, "learning rate")
+    return lambda_p / _validate.positive("lr", lr, "learning rate")
 
 
 def decoupled_sgd_step(params, grads, lr: float, lambda_p: float) -> np.ndarray:
