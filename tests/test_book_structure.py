@@ -11,8 +11,15 @@ PAIRS = [(load(BOOK / "en" / f"{name}.ipynb"), load(BOOK / "zh" / f"{name}.ipynb
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_there_are_chapters():
-    assert "adam" in CHAPTERS
+# Chapter slugs are the pages' URLs (book/en/<slug>.html), which lecturers cite: they must not change.
+STABLE_SLUGS = ["gradient-descent", "momentum", "rmsprop", "adam", "adamw", "beyond-adam", "comparison",
+                "memory-and-speed", "api"]
+
+
+def test_chapters_keep_their_stable_slugs_in_reading_order():
+    numbered = [[c["file"] for c in part["chapters"]] for part in toc()["parts"] if part.get("numbered")]
+    assert numbered == [[f"book/{lang}/{slug}" for slug in STABLE_SLUGS] for lang in LANGUAGES]
+    assert sorted(CHAPTERS) == sorted(s for s in STABLE_SLUGS if s != "api")
 
 
 def test_every_toc_entry_exists_and_every_page_is_in_the_toc():
