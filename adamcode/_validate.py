@@ -40,6 +40,15 @@ def finite(name: str, value, what: str) -> float:
     return float(value)
 
 
+def integer(name: str, value, minimum: int | None = None) -> int:
+    """Return ``value`` if it is an integer (Python or NumPy, not bool) ``>= minimum``; else ``ValueError``."""
+    if (not isinstance(value, (int, np.integer)) or isinstance(value, bool)
+            or (minimum is not None and value < minimum)):
+        bound = "" if minimum is None else f" >= {minimum}"
+        raise ValueError(f"Invalid {name}: {name}={value!r} (must be an integer{bound})")
+    return value
+
+
 def lr(value) -> float:
     return nonnegative("lr", value, "learning rate")
 

@@ -24,8 +24,7 @@ def ema_weights(beta: float, t: int) -> np.ndarray:
     and ``Sum_i w_i = 1 - beta**t``. ``beta`` must lie in [0, 1) and ``t`` be an integer >= 0.
     """
     beta = _validate.beta("beta", beta)
-    if not isinstance(t, (int, np.integer)) or isinstance(t, bool) or t < 0:
-        raise ValueError(f"Invalid t: t={t!r} (must be an integer >= 0)")
+    _validate.integer("t", t, 0)
     ages = np.arange(t - 1, -1, -1, dtype=float)          # t - i for i = 1..t
     return (1.0 - beta) * beta**ages
 

@@ -71,8 +71,7 @@ def run_online(opt: Optimizer, problem, steps: int, lr_decay: str = "inverse_sqr
     :math:`x^*` (``comparator``, default ``problem.minimizer``) is
     :math:`R_T = \\sum_{t=1}^{T} f_t(x_t) - f_t(x^*)` (book, beyond-adam, Eq. (2)).
     """
-    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 1:
-        raise ValueError(f"Invalid steps: steps={steps!r} (must be an integer >= 1)")
+    _validate.integer("steps", steps, 1)
     _validate.choice("lr_decay", lr_decay, ("inverse_sqrt", "constant"))
     x_star = np.asarray(problem.minimizer if comparator is None else comparator, dtype=float)
     x = np.asarray(problem.theta0, dtype=float)
@@ -80,8 +79,9 @@ def run_online(opt: Optimizer, problem, steps: int, lr_decay: str = "inverse_sqr
     xs, losses, lrs, gaps, states = [x], [], [], [], [state]
     for t in range(1, steps + 1):
         lr_t = opt.lr / math.sqrt(t) if lr_decay == "inverse_sqrt" else opt.lr
-        losses.append(problem.loss(x, t))
-        gaps.append(problem.loss(x, t) - problem.loss(x_star, t))
+        loss_t = problem.loss(x, t)
+        losses.append(loss_t)
+        gaps.append(loss_t - problem.loss(x_star, t))
         x, state = with_lr(opt, lr_t).step(x, problem.grad(x, t), state)
         x = np.asarray(problem.project(x), dtype=float)
         xs.append(x)

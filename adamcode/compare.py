@@ -18,6 +18,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from . import _validate
 from .trajectory import Trajectory, run
 
 
@@ -36,8 +37,7 @@ def stratified_split(y, test_fraction: float = 0.2, seed: int = 0) -> tuple[np.n
     if not isinstance(test_fraction, (int, float)) or isinstance(test_fraction, bool) \
             or not 0.0 < test_fraction < 1.0:
         raise ValueError(f"Invalid test_fraction: test_fraction={test_fraction!r} (must be in (0, 1))")
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise ValueError(f"Invalid seed: seed={seed!r} (must be an integer)")
+    _validate.integer("seed", seed)
     rng = np.random.default_rng(seed)
     train, test = [], []
     for c in np.unique(y):

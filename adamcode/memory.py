@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validate
 from .base import Optimizer
 
 
@@ -26,8 +27,7 @@ def state_nbytes(state) -> dict:
 def _check(opt, n, dtype):
     if not isinstance(opt, Optimizer):
         raise ValueError(f"Invalid opt: {opt!r} is not an adamcode optimizer")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"Invalid n: n={n!r} (must be an integer >= 1)")
+    _validate.integer("n", n, 1)
     dtype = np.dtype(dtype)
     if not np.issubdtype(dtype, np.floating):
         raise ValueError(f"Invalid dtype: dtype={dtype} (must be a floating-point dtype)")

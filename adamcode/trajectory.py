@@ -7,6 +7,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from . import _validate
+
 
 @dataclass(frozen=True)
 class Trajectory:
@@ -54,8 +56,7 @@ def run(opt, grad: Callable, params0, steps: int, loss: Optional[Callable] = Non
     Stops early, and says at which step in ``Trajectory.diverged_at``, when the parameters or
     the loss become non-finite, instead of returning NaNs.
     """
-    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
-        raise ValueError(f"Invalid steps: steps={steps!r} (must be an integer >= 0)")
+    _validate.integer("steps", steps, 0)
     params = np.asarray(params0)
     state = opt.init(params)
     with_t = _takes_step_number(grad)

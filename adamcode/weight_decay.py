@@ -151,8 +151,7 @@ class AdamWPaper(Optimizer):
 
 def decay_after(steps: int, lr: float, weight_decay: float) -> float:
     """``(1 - lr * weight_decay) ** steps``: what pure decoupled decay leaves of a weight."""
-    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 0:
-        raise ValueError(f"Invalid steps: steps={steps!r} (must be an integer >= 0)")
+    _validate.integer("steps", steps, 0)
     factor = 1 - _validate.lr(lr) * _validate.weight_decay(weight_decay)
     if factor < 0:
         raise ValueError(f"Invalid lr * weight_decay: {lr * weight_decay!r} (must be <= 1)")
