@@ -52,9 +52,13 @@ def test_chapter_and_equation_numbers_agree_between_languages(site, name):
     assert f'href="../zh/{name}.html"' in en and f'href="../en/{name}.html"' in zh
 
 
+def html_pages(site):
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
 def test_every_internal_link_resolves(site):
     broken = []
-    for page in (p for p in site.rglob("*.html") if "_static" not in p.parts):
+    for page in html_pages(site):
         html = page.read_text(encoding="utf-8")
         for href in re.findall(r'(?:href|src)="([^"]+)"', html):
             url = urlparse(href)
@@ -64,10 +68,6 @@ def test_every_internal_link_resolves(site):
             if not target.exists():
                 broken.append(f"{page.relative_to(site)} -> {href}")
     assert broken == []
-
-
-def html_pages(site):
-    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
 
 
 def test_every_internal_fragment_resolves(site):
