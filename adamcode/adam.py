@@ -135,7 +135,7 @@ class Adam(Optimizer):
             v     <- beta2 * v + (1 - beta2) * g**2   (AMSGrad: v_max <- max(v_max, v))
             theta <- theta - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
 
-        computed block by block (``block`` elements, default ``adamcode._inplace.BLOCK``) with
+        computed block by block (``block`` elements, default ``adamcode.chapters.memory_and_speed.BLOCK``) with
         ``out=`` ufuncs and three scratch buffers of one block: no full-size temporary. ``params``
         must be a writeable C-contiguous float array, ``grads`` a C-contiguous array of its shape,
         and the state buffers arrays of its shape and dtype (``ValueError`` naming the argument).

@@ -46,3 +46,8 @@ class Optimizer:
     def hyperparameters(self) -> dict:
         """The constructor arguments, by name (what ``repr`` shows)."""
         return dict(self._hyper)
+
+    def replace(self, **changes) -> "Optimizer":
+        """A new optimizer of the same class with ``changes`` applied and every other
+        hyperparameter unchanged; the new values are validated as in the constructor."""
+        return type(self)(**{**self.hyperparameters(), **changes})

@@ -9,7 +9,7 @@ Run ``python -m adamcode.bench`` (``--help`` for the options). For each size it 
   when torch is installed,
 
 and reports each as *effective bandwidth*: the bytes a step must move (Adam in float32 reads
-``p, g, m, v`` and writes ``p, m, v``: 28 bytes per parameter, :func:`adamcode.memory.step_traffic`)
+``p, g, m, v`` and writes ``p, m, v``: 28 bytes per parameter, :func:`adamcode.chapters.memory_and_speed.step_traffic`)
 divided by the time, next to the bandwidth of ``np.copyto`` on a large array timed in the same
 rounds (a copy reads and writes each byte once, so it moves ``2 * nbytes``). The methods are
 timed in interleaved rounds and the medians are reported, so a machine whose load changes
@@ -31,7 +31,7 @@ import numpy as np
 
 from . import __version__
 from .adam import Adam
-from .memory import step_traffic
+from .chapters.memory_and_speed import step_traffic
 
 HYPER = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
 METHODS = ("naive", "step", "step_", "torch foreach", "torch fused")
@@ -312,7 +312,7 @@ def plot(results: dict, ax=None):
 
 def block_sizes(n: int = 10_000_000, blocks=(4096, 16384, 65536, 262144), repeat: int = 5,
                 dtype="float32") -> dict:
-    """Median ms per ``step_`` for each block size (how ``adamcode._inplace.BLOCK`` was chosen)."""
+    """Median ms per ``step_`` for each block size (how ``adamcode.chapters.memory_and_speed.BLOCK`` was chosen)."""
     rng = np.random.default_rng(0)
     p = rng.standard_normal(n).astype(dtype)
     g = rng.standard_normal(n).astype(dtype)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -84,3 +85,58 @@ def run(opt, grad: Callable, params0, steps: int, loss: Optional[Callable] = Non
             losses.append(value)
             states.append(state)
     return Trajectory(np.array(history), np.array(losses), states, diverged_at)
+
+
+@dataclass(frozen=True)
+class OnlineRun:
+    """What :func:`run_online` recorded for steps ``t = 1 .. T``.
+
+    ``x[t-1]`` is the point :math:`x_t` at which :math:`f_t` is evaluated (``x[0]`` the start,
+    ``x[T]`` the point after the last step), ``loss[t-1] = f_t(x_t)``, ``lr[t-1] = eta_t``,
+    ``states[t]`` the optimizer state after step ``t``; ``regret[T-1] = R_T`` and
+    ``average_regret = R_T / T``.
+    """
+
+    x: np.ndarray
+    loss: np.ndarray
+    lr: np.ndarray
+    regret: np.ndarray
+    states: list
+
+    @property
+    def average_regret(self) -> np.ndarray:
+        return self.regret / np.arange(1, len(self.regret) + 1)
+
+
+def run_online(opt, problem, steps: int, lr_decay: str = "inverse_sqrt",
+               comparator=None) -> OnlineRun:
+    """Projected online optimization of ``problem`` (e.g. :class:`adamcode.problems.ReddiOnline`).
+
+    At step ``t = 1, 2, ...`` the learner is at :math:`x_t`, suffers :math:`f_t(x_t)` =
+    ``problem.loss(x, t)``, steps with the gradient ``problem.grad(x, t)`` and the learning rate
+
+    .. math:: \\eta_t = \\eta/\\sqrt{t} \\ (\\texttt{lr\\_decay="inverse\\_sqrt"}) \\quad\\text{or}\\quad \\eta_t = \\eta \\ (\\texttt{"constant"}),
+
+    with :math:`\\eta` = ``opt.lr``, and is projected back by ``problem.project``:
+    :math:`x_{t+1} = \\Pi_{\\mathcal F}(\\text{step of opt})`. The regret against the fixed point
+    :math:`x^*` (``comparator``, default ``problem.minimizer``) is
+    :math:`R_T = \\sum_{t=1}^{T} f_t(x_t) - f_t(x^*)` (book, beyond-adam, Eq. (2)).
+    """
+    _validate.integer("steps", steps, 1)
+    _validate.choice("lr_decay", lr_decay, ("inverse_sqrt", "constant"))
+    x_star = np.asarray(problem.minimizer if comparator is None else comparator, dtype=float)
+    x = np.asarray(problem.theta0, dtype=float)
+    state = opt.init(x)
+    xs, losses, lrs, gaps, states = [x], [], [], [], [state]
+    for t in range(1, steps + 1):
+        lr_t = opt.lr / math.sqrt(t) if lr_decay == "inverse_sqrt" else opt.lr
+        loss_t = problem.loss(x, t)
+        losses.append(loss_t)
+        gaps.append(loss_t - problem.loss(x_star, t))
+        x, state = opt.replace(lr=lr_t).step(x, problem.grad(x, t), state)
+        x = np.asarray(problem.project(x), dtype=float)
+        xs.append(x)
+        lrs.append(lr_t)
+        states.append(state)
+    return OnlineRun(x=np.array(xs).reshape(steps + 1, -1)[:, 0] if np.size(x) == 1 else np.array(xs),
+                     loss=np.array(losses), lr=np.array(lrs), regret=np.cumsum(gaps), states=states)

@@ -8,7 +8,8 @@ import pytest
 import sympy as sp
 
 from adamcode import SGD, Adam, AdamState, AdamW, problems, run, symbolic
-from adamcode import weight_decay as wd
+from adamcode.chapters import adamw as wd
+from adamcode.variants import AdamWPaper
 
 
 def test_conversions_between_paper_and_frameworks():
@@ -49,7 +50,7 @@ def test_alternating_gradient_signs():
 
 def test_paper_first_step_closed_form():
     """t = 1, eps = 0: theta - eta_1 (alpha sign(g) + lambda_p theta)."""
-    opt = wd.AdamWPaper(alpha=0.1, eps=0.0, weight_decay=0.01, schedule=lambda t: 0.5)
+    opt = AdamWPaper(alpha=0.1, eps=0.0, weight_decay=0.01, schedule=lambda t: 0.5)
     theta, g = np.array([2.0, -1.0]), np.array([-3.0, 4.0])
     new, state = opt.step(theta, g, opt.init(theta))
     np.testing.assert_allclose(new, theta - 0.5 * (0.1 * np.sign(g) + 0.01 * theta), rtol=1e-15)
@@ -65,7 +66,7 @@ def test_paper_matches_symbolic_form():
     plain = symbolic.adam_step(th, m, v, g, t, 1, sp.Rational(9, 10), sp.Rational(999, 1000), sp.Rational(1, 10**8))
     u = th - plain["theta"]                                   # m_hat / (sqrt(v_hat) + eps)
     expected = th - eta_t * (alpha * u + lam_p * th)          # book, AdamW, Eq. (7)
-    opt = wd.AdamWPaper(alpha=0.1, weight_decay=0.01, schedule=lambda step: 0.5)
+    opt = AdamWPaper(alpha=0.1, weight_decay=0.01, schedule=lambda step: 0.5)
     new, _ = opt.step(np.array([1.5]), np.array([-1.75]), AdamState(t=2, m=np.array([0.2]), v=np.array([0.05])))
     assert new[0] == pytest.approx(float(expected), rel=1e-14)
 
@@ -75,7 +76,7 @@ def test_paper_equals_framework_with_converted_settings():
     problem = problems.linear_regression()
     alpha, lam_p, steps = 0.1, 1e-3, 300
     cosine = lambda t: 0.5 * (1 + math.cos(math.pi * (t - 1) / steps))
-    paper = wd.AdamWPaper(alpha=alpha, weight_decay=lam_p, schedule=cosine)
+    paper = AdamWPaper(alpha=alpha, weight_decay=lam_p, schedule=cosine)
     p_a, s_a = problem.theta0, paper.init(problem.theta0)
     p_b, s_b = problem.theta0, paper.init(problem.theta0)
     for t in range(1, steps + 1):
@@ -88,10 +89,10 @@ def test_paper_equals_framework_with_converted_settings():
 
 def test_paper_without_decay_is_adam():
     problem = problems.linear_regression()
-    a = run(wd.AdamWPaper(alpha=0.1), problem.grad, problem.theta0, 200).params
+    a = run(AdamWPaper(alpha=0.1), problem.grad, problem.theta0, 200).params
     b = run(Adam(lr=0.1), problem.grad, problem.theta0, 200).params
     np.testing.assert_array_equal(a, b)
-    assert wd.AdamWPaper().multiplier(17) == 1.0
+    assert AdamWPaper().multiplier(17) == 1.0
 
 
 def test_two_scale_demonstration_numbers():
@@ -124,11 +125,11 @@ def test_decay_after():
     (lambda: wd.decoupled_sgd_step(np.ones(2), np.ones(3), 0.1, 0.1), "grads.shape"),
     (lambda: wd.alternating_gradient([1.0, 0.0]), "scales=[1.0, 0.0]"),
     (lambda: wd.alternating_gradient([]), "scales=[]"),
-    (lambda: wd.AdamWPaper(alpha=-1.0), "alpha=-1.0"),
-    (lambda: wd.AdamWPaper(weight_decay=float("nan")), "weight_decay=nan"),
-    (lambda: wd.AdamWPaper(betas=(0.9, 1.0)), "betas[1]=1.0"),
-    (lambda: wd.AdamWPaper(schedule=0.5), "schedule=0.5"),
-    (lambda: wd.AdamWPaper(schedule=lambda t: -1.0).multiplier(1), "schedule(t)=-1.0"),
+    (lambda: AdamWPaper(alpha=-1.0), "alpha=-1.0"),
+    (lambda: AdamWPaper(weight_decay=float("nan")), "weight_decay=nan"),
+    (lambda: AdamWPaper(betas=(0.9, 1.0)), "betas[1]=1.0"),
+    (lambda: AdamWPaper(schedule=0.5), "schedule=0.5"),
+    (lambda: AdamWPaper(schedule=lambda t: -1.0).multiplier(1), "schedule(t)=-1.0"),
     (lambda: wd.decay_after(-1, 1e-3, 1e-2), "steps=-1"),
     (lambda: wd.decay_after(10, 2.0, 1.0), "lr * weight_decay"),
 ])

@@ -47,6 +47,8 @@ def test_api_pages_are_the_last_chapter_of_each_language_part():
 def test_every_public_module_is_on_the_api_pages():
     """Each module of the package whose name does not start with _ is documented."""
     modules = {f"adamcode.{p.stem}" for p in (ROOT / "adamcode").glob("*.py") if not p.stem.startswith("_")}
+    modules |= {f"adamcode.chapters.{p.stem}" for p in (ROOT / "adamcode" / "chapters").glob("*.py")
+                if not p.stem.startswith("_")} | {"adamcode.chapters"}
     documented = {target for _, target in DIRECTIVE.findall(EN)}
     classes = {target.rsplit(".", 1)[0] for kind, target in DIRECTIVE.findall(EN) if kind != "automodule"}
     # a module is documented by automodule, or (for the optimizers) through the classes it defines

@@ -6,39 +6,41 @@ import pytest
 import sympy as sp
 
 import adamcode as ac
-from adamcode import beyond, problems
+from adamcode import problems
+from adamcode.chapters import beyond_adam as beyond
+from adamcode.variants import OptaxAMSGrad
 
 
 def test_with_lr_changes_only_the_learning_rate():
     opt = ac.Adam(lr=0.1, betas=(0.0, 0.1), eps=0.0, amsgrad=True)
-    copy = beyond.with_lr(opt, 0.05)
+    copy = opt.replace(lr=0.05)
     assert copy.lr == 0.05 and copy.hyperparameters() == {**opt.hyperparameters(), "lr": 0.05}
-    assert beyond.with_lr(ac.AdamW(weight_decay=0.3), 0.2).weight_decay == 0.3
+    assert ac.AdamW(weight_decay=0.3).replace(lr=0.2).weight_decay == 0.3
     with pytest.raises(ValueError, match="lr=-1"):
-        beyond.with_lr(opt, -1)
+        opt.replace(lr=-1)
 
 
 def test_run_online_records_the_schedule_the_points_and_the_regret():
     problem = problems.ReddiOnline(C=3.0)
-    r = beyond.run_online(ac.Adam(lr=0.5, betas=(0.0, 0.1), eps=0.0), problem, 6)
+    r = ac.run_online(ac.Adam(lr=0.5, betas=(0.0, 0.1), eps=0.0), problem, 6)
     assert np.allclose(r.lr, 0.5 / np.sqrt(np.arange(1, 7)))
     # step 1: g = C, bias-corrected v_hat = C^2, so x moves by exactly -eta_1 = -0.5
     assert r.x[0] == 0.0 and r.x[1] == -0.5
     expected = np.cumsum([problem.loss(r.x[k - 1:k], k) - problem.loss(np.array([-1.0]), k) for k in range(1, 7)])
     assert np.allclose(r.regret, expected) and np.allclose(r.average_regret, expected / np.arange(1, 7))
     assert r.loss[0] == 0.0 and r.loss[1] == -(-0.5)   # f_2(x_2) = -x_2
-    constant = beyond.run_online(ac.Adam(lr=0.5), problem, 4, lr_decay="constant")
+    constant = ac.run_online(ac.Adam(lr=0.5), problem, 4, lr_decay="constant")
     assert np.all(constant.lr == 0.5)
     with pytest.raises(ValueError, match="steps=0"):
-        beyond.run_online(ac.Adam(), problem, 0)
+        ac.run_online(ac.Adam(), problem, 0)
     with pytest.raises(ValueError, match="lr_decay='linear'"):
-        beyond.run_online(ac.Adam(), problem, 3, lr_decay="linear")
+        ac.run_online(ac.Adam(), problem, 3, lr_decay="linear")
 
 
 def test_reddi_counterexample_adam_fails_amsgrad_converges():
     problem = problems.ReddiOnline(C=3.0)
-    adam = beyond.run_online(ac.Adam(lr=0.5, betas=(0.0, 0.1), eps=0.0), problem, 3000)
-    ams = beyond.run_online(ac.Adam(lr=0.5, betas=(0.0, 0.1), eps=0.0, amsgrad=True), problem, 3000)
+    adam = ac.run_online(ac.Adam(lr=0.5, betas=(0.0, 0.1), eps=0.0), problem, 3000)
+    ams = ac.run_online(ac.Adam(lr=0.5, betas=(0.0, 0.1), eps=0.0, amsgrad=True), problem, 3000)
     assert adam.x[-1] == 1.0 and ams.x[-1] < -0.99
     assert abs(adam.average_regret[-1] - 2 / 3) < 0.02 and ams.average_regret[-1] < 0.02
     # v settles on the 3-cycle of reddi_periodic_v
@@ -58,7 +60,7 @@ def test_reddi_periodic_v_closed_form():
 
 
 def test_optax_amsgrad_takes_the_max_of_the_corrected_v():
-    torch_like, optax_like = ac.Adam(lr=1.0, eps=0.0, amsgrad=True), beyond.OptaxAMSGrad(lr=1.0, eps=0.0)
+    torch_like, optax_like = ac.Adam(lr=1.0, eps=0.0, amsgrad=True), OptaxAMSGrad(lr=1.0, eps=0.0)
     steps = {}
     for name, opt in [("torch", torch_like), ("optax", optax_like)]:
         p0, s = np.zeros(1), opt.init(np.zeros(1))
@@ -70,16 +72,16 @@ def test_optax_amsgrad_takes_the_max_of_the_corrected_v():
     assert steps["optax"][2].v_max[0] == 1.0                         # v_hat_1 = g_1^2 stays the maximum
     assert math.isclose(float(beyond.adam_denominator(optax_like, steps["optax"][2])[0]), 1.0)
     assert math.isclose(float(beyond.adam_denominator(torch_like, steps["torch"][2])[0]), 1 / math.sqrt(1.999))
-    assert repr(beyond.OptaxAMSGrad(lr=0.1)) == "OptaxAMSGrad(lr=0.1, betas=(0.9, 0.999), eps=1e-08)"
+    assert repr(OptaxAMSGrad(lr=0.1)) == "OptaxAMSGrad(lr=0.1, betas=(0.9, 0.999), eps=1e-08)"
     with pytest.raises(ValueError, match=r"betas\[1\]=1.0"):
-        beyond.OptaxAMSGrad(betas=(0.9, 1.0))
+        OptaxAMSGrad(betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="Invalid state"):
         beyond.adam_denominator(torch_like, torch_like.init(np.zeros(1)))
 
 
 def test_optax_amsgrad_never_steps_further_than_torch():
     rng = np.random.default_rng(0)
-    torch_like, optax_like = ac.Adam(amsgrad=True), beyond.OptaxAMSGrad()
+    torch_like, optax_like = ac.Adam(amsgrad=True), OptaxAMSGrad()
     st, so = torch_like.init(np.zeros(5)), optax_like.init(np.zeros(5))
     for g in rng.standard_normal((200, 5)) * np.linspace(3, 0.1, 200)[:, None]:
         _, st = torch_like.step(np.zeros(5), g, st)

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 import adamcode as ac
-from adamcode import compare, datasets, problems
+from adamcode import datasets, problems
+from adamcode.chapters import comparison as compare
 
 
 def test_stratified_split_on_iris_keeps_ten_test_flowers_per_class():

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import adamcode as ac
-from adamcode import bench, memory
+from adamcode import bench
+from adamcode.chapters import memory_and_speed as memory
 
 # bytes of state per float32 parameter, as the chapter's table states them
 EXPECTED = [

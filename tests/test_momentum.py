@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 import adamcode as ac
-from adamcode import momentum_rates as MR
+from adamcode.chapters import momentum as MR
 from adamcode import symbolic as S
 
 THETA0 = np.array([0.5, 0.0])

@@ -7,7 +7,7 @@ import sympy as sp
 
 import adamcode as ac
 from adamcode import symbolic as S
-from adamcode.adaptive import effective_lr, ema_weights
+from adamcode.chapters.rmsprop import effective_lr, ema_weights
 
 
 def run_constant(opt, g, steps):

@@ -18,8 +18,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import _validate
-from .trajectory import Trajectory, run
+from .. import _validate
+from ..trajectory import Trajectory, run
 
 
 def stratified_split(y, test_fraction: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -7,13 +7,15 @@
   the parameters, the gradient and each of the ``k`` state buffers and writes the parameters and
   each buffer, :math:`(3 + 2k)\\,s` bytes for an element size of :math:`s` bytes (Adam in float32:
   :math:`(3 + 4) \\cdot 4 = 28`).
+* :data:`BLOCK` -- the number of elements the in-place ``step_`` updates at a time.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import _validate
-from .base import Optimizer
+from .. import _validate
+from .._inplace import BLOCK
+from ..base import Optimizer
 
 
 def state_nbytes(state) -> dict:

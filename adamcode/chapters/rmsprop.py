@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate
-from .adagrad import Adagrad, AdagradState
-from .rmsprop import RMSprop, RMSpropState
+from .. import _validate
+from ..adagrad import Adagrad, AdagradState
+from ..rmsprop import RMSprop, RMSpropState
 
 
 def ema_weights(beta: float, t: int) -> np.ndarray:

@@ -1,0 +1,85 @@
+"""Helpers of the chapter "beyond-adam": Reddi's periodic limit, the Adamax norm, Adam's denominator.
+
+* :func:`reddi_periodic_v` -- the 3-periodic limit of Adam's :math:`v_t` on Reddi's problem
+  (book, beyond-adam, Eq. (4)).
+* :func:`adamax_norm` -- the exponentially weighted :math:`p`-norm of the gradients whose limit
+  :math:`p\\to\\infty` is Adamax's :math:`u_t` (book, beyond-adam, Eqs. (11)-(12)).
+* :func:`adam_denominator` -- the denominator an Adam-type optimizer divided by.
+
+The online runner is :func:`adamcode.run_online`; Optax's AMSGrad is :class:`adamcode.variants.OptaxAMSGrad`.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from .. import _mechanics, _validate
+from ..adam import AdamState
+from ..base import Optimizer
+from ..variants import OptaxAMSGrad
+
+
+def adam_denominator(opt: Optimizer, state) -> np.ndarray:
+    """The :math:`\\sqrt{\\hat v_t}` that ``opt`` divided by at the step that produced ``state``.
+
+    ``Adam``: :math:`\\sqrt{v_t/(1-\\beta_2^t)}`; ``Adam(amsgrad=True)`` (PyTorch):
+    :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^t)}`; :class:`OptaxAMSGrad`:
+    :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^s)}` (book, beyond-adam, Eqs. (8)-(9)).
+    """
+    if not isinstance(state, AdamState) or state.t < 1:
+        raise ValueError(f"Invalid state: state={type(state).__name__} at t={getattr(state, 't', None)!r} "
+                         "(need an AdamState after at least one step)")
+    if isinstance(opt, OptaxAMSGrad):
+        return np.sqrt(state.v_max)
+    v_used = state.v_max if getattr(opt, "amsgrad", False) else state.v
+    return np.sqrt(v_used / _mechanics.bias_correction(opt.beta2, state.t))
+
+
+def reddi_periodic_v(C, beta2):
+    """The 3-periodic limit ``(a, b, c)`` of Adam's :math:`v_t` on Reddi's problem, as SymPy expressions.
+
+    With gradients :math:`C, -1, -1, C, \\dots`, the values of :math:`v_t` after the step with
+    gradient :math:`C` (``a``) and after the two steps with gradient :math:`-1` (``b``, ``c``)
+    solve :math:`a = \\beta_2 c + (1-\\beta_2) C^2`, :math:`b = \\beta_2 a + 1-\\beta_2`,
+    :math:`c = \\beta_2 b + 1-\\beta_2` (book, beyond-adam, Eq. (4)); with
+    :math:`s = 1+\\beta_2+\\beta_2^2`,
+
+    .. math:: a = \\frac{C^2+\\beta_2+\\beta_2^2}{s},\\quad b = \\frac{\\beta_2 C^2+1+\\beta_2^2}{s},\\quad c = \\frac{\\beta_2^2 C^2+1+\\beta_2}{s}.
+    """
+    C, beta2 = sp.sympify(C), sp.sympify(beta2)
+    if (C.is_number and not C.is_positive) or (beta2.is_number and not (0 <= beta2 < 1)):
+        raise ValueError(f"Invalid arguments: C={C!r}, beta2={beta2!r} (need C > 0 and 0 <= beta2 < 1)")
+    s = 1 + beta2 + beta2**2
+    return ((C**2 + beta2 + beta2**2) / s, (beta2 * C**2 + 1 + beta2**2) / s,
+            (beta2**2 * C**2 + 1 + beta2) / s)
+
+
+def adamax_norm(grads, beta2: float, p: float) -> np.ndarray:
+    """The exponentially weighted :math:`p`-norm of the gradients :math:`g_1, \\dots, g_t` (rows of ``grads``).
+
+    .. math:: u_t(p) = \\Big((1-\\beta_2^p) \\sum_{i=1}^{t} \\beta_2^{p(t-i)} |g_i|^p\\Big)^{1/p}
+
+    is :math:`v_t^{1/p}` of Adam with :math:`|g|^p` in place of :math:`g^2` and decay rate
+    :math:`\\beta_2^p` (Kingma and Ba 2015, section 7.1; book, beyond-adam, Eq. (11)). ``p=np.inf``
+    gives the limit :math:`\\max_i \\beta_2^{t-i} |g_i|`, Adamax's :math:`u_t` with eps = 0 (Eq. (12)).
+    Computed in log space, so large ``p`` does not overflow.
+    """
+    g = np.abs(np.asarray(grads, dtype=float))
+    if g.ndim == 0 or len(g) == 0:
+        raise ValueError(f"Invalid grads: shape={g.shape} (need at least one gradient g_1)")
+    beta2 = _validate.beta("beta2", beta2)
+    if not (isinstance(p, (int, float, np.integer, np.floating)) and p > 0) or math.isnan(p):
+        raise ValueError(f"Invalid p: p={p!r} (must be a number > 0, or np.inf)")
+    t = len(g)
+    ages = np.arange(t - 1, -1, -1).reshape((t,) + (1,) * (g.ndim - 1))
+    with np.errstate(divide="ignore"):
+        log_terms = ages * math.log(beta2) + np.log(g) if beta2 > 0 else np.where(ages == 0, np.log(g), -np.inf)
+    if math.isinf(p):
+        return np.exp(np.max(log_terms, axis=0))
+    peak = np.max(log_terms, axis=0)
+    finite_peak = np.where(np.isfinite(peak), peak, 0.0)
+    total = np.sum(np.exp(p * (log_terms - finite_peak)), axis=0)
+    weight = math.log1p(-beta2**p) / p if beta2 > 0 else 0.0
+    return np.where(np.isfinite(peak), np.exp(finite_peak + np.log(total) / p + weight), 0.0)

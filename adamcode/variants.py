@@ -1,0 +1,130 @@
+"""Variant optimizers that reproduce one framework's or paper's exact form, for comparison.
+
+The main optimizers (``adamcode.Adam``, ``adamcode.AdamW``, ...) follow torch.optim. These follow
+another convention exactly, so the book can show both side by side:
+
+* :class:`OptaxAMSGrad` -- AMSGrad as ``optax.amsgrad`` computes it, the running maximum of the
+  *bias-corrected* :math:`\\hat v_t` (book, beyond-adam).
+* :class:`AdamWPaper` -- Algorithm 2 of Loshchilov and Hutter (2019), with their schedule
+  multiplier and their weight decay :math:`\\lambda_p` (book, adamw).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from . import _mechanics, _validate
+from .adam import AdamState
+from .base import Optimizer
+
+
+class OptaxAMSGrad(Optimizer):
+    """AMSGrad as ``optax.amsgrad`` computes it: the maximum is taken of the bias-corrected ``v_hat``.
+
+    Chapter beyond-adam, Eq. (9). ``Adam(amsgrad=True)`` is PyTorch's form, Eq. (8), which takes
+    the maximum of the raw ``v`` and bias-corrects afterwards. Here::
+
+        m      <- beta1 * m + (1 - beta1) * g
+        v      <- beta2 * v + (1 - beta2) * g**2
+        v_max  <- max(v_max, v / (1 - beta2**t))      (stored in the state field v_max)
+        theta  <- theta - lr * m / (1 - beta1**t) / (sqrt(v_max) + eps)
+
+    Optax's ``eps_root`` is 0 here, its default. The state is an :class:`adamcode.AdamState`.
+
+    Parameters
+    ----------
+    lr : float, default 1e-3
+        Learning rate eta, >= 0.
+    betas : (float, float), default (0.9, 0.999)
+        Decay rates (beta1, beta2), each in [0, 1) (Optax's ``b1``, ``b2``).
+    eps : float, default 1e-8
+        Added to ``sqrt(v_max)``, >= 0.
+    """
+
+    buffers = ("m", "v", "v_max")
+
+    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        self.lr = _validate.lr(lr)
+        self.beta1, self.beta2 = _validate.betas(betas)
+        self.eps = _validate.eps(eps)
+        self._hyper = dict(lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps)
+
+    def _init(self, params: np.ndarray) -> AdamState:
+        zeros = np.zeros_like(params)
+        return AdamState(t=0, m=zeros, v=zeros.copy(), v_max=zeros.copy())
+
+    def _update(self, params: np.ndarray, g: np.ndarray, state: AdamState):
+        t = state.t + 1
+        m = _mechanics.ema(self.beta1, state.m, g)
+        v = _mechanics.ema(self.beta2, state.v, g * g)
+        v_max = np.maximum(state.v_max, v / _mechanics.bias_correction(self.beta2, t))
+        m_hat = m / _mechanics.bias_correction(self.beta1, t)
+        params = params - self.lr * m_hat / (np.sqrt(v_max) + self.eps)
+        return params, AdamState(t=t, m=m, v=v, v_max=v_max)
+
+
+class AdamWPaper(Optimizer):
+    """AdamW exactly as Algorithm 2 of Loshchilov and Hutter (2019) writes it (chapter adamw).
+
+    With base learning rate ``alpha``, schedule multiplier ``eta_t = schedule(t)`` and weight
+    decay ``lambda_p`` (book, AdamW, Eq. (7))::
+
+        m      <- beta1 * m + (1 - beta1) * g
+        v      <- beta2 * v + (1 - beta2) * g**2
+        m_hat  =  m / (1 - beta1**t)
+        v_hat  =  v / (1 - beta2**t)
+        theta  <- theta - eta_t * (alpha * m_hat / (sqrt(v_hat) + eps) + lambda_p * theta)
+
+    The decay per step is ``eta_t * lambda_p``: it follows the schedule but not ``alpha``.
+    :class:`adamcode.AdamW` with ``lr = alpha * eta_t`` and ``weight_decay = lambda_p / alpha``
+    takes the same steps (:func:`paper_to_framework`). The state is an :class:`adamcode.AdamState`.
+
+    Parameters
+    ----------
+    alpha : float, default 1e-3
+        Base learning rate, >= 0.
+    betas : (float, float), default (0.9, 0.999)
+        Decay rates, each in [0, 1).
+    eps : float, default 1e-8
+        Added to ``sqrt(v_hat)``, >= 0.
+    weight_decay : float, default 0
+        The paper's ``lambda_p``, >= 0.
+    schedule : callable, default constant 1
+        ``schedule(t)`` returns the multiplier ``eta_t`` (a finite number >= 0) for step
+        ``t = 1, 2, ...``.
+    """
+
+    buffers = ("m", "v", "v_max")
+
+    def __init__(self, alpha: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, schedule: Callable | None = None):
+        self.alpha = _validate.nonnegative("alpha", alpha, "learning rate")
+        self.beta1, self.beta2 = _validate.betas(betas)
+        self.eps = _validate.eps(eps)
+        self.weight_decay = _validate.weight_decay(weight_decay)
+        if schedule is not None and not callable(schedule):
+            raise ValueError(f"Invalid schedule: schedule={schedule!r} (must be callable t -> eta_t)")
+        self.schedule = schedule
+        self._hyper = dict(alpha=self.alpha, betas=(self.beta1, self.beta2), eps=self.eps,
+                           weight_decay=self.weight_decay)
+
+    def multiplier(self, t: int) -> float:
+        """The schedule multiplier ``eta_t`` at step ``t`` (1 without a schedule)."""
+        if self.schedule is None:
+            return 1.0
+        return _validate.nonnegative("schedule(t)", self.schedule(t), "schedule multiplier")
+
+    def _init(self, params: np.ndarray) -> AdamState:
+        zeros = np.zeros_like(params)
+        return AdamState(t=0, m=zeros, v=zeros.copy())
+
+    def _update(self, params: np.ndarray, g: np.ndarray, state: AdamState):
+        t = state.t + 1
+        eta_t = self.multiplier(t)
+        m = _mechanics.ema(self.beta1, state.m, g)
+        v = _mechanics.ema(self.beta2, state.v, g * g)
+        m_hat = m / _mechanics.bias_correction(self.beta1, t)
+        v_hat = v / _mechanics.bias_correction(self.beta2, t)
+        step = self.alpha * m_hat / (np.sqrt(v_hat) + self.eps) + self.weight_decay * params
+        return params - eta_t * step, AdamState(t=t, m=m, v=v)
