@@ -3,7 +3,8 @@
 For pages of both languages: math is rendered by the site's own MathJax, figures load, the
 language link leads to the counterpart, there are no console errors and no request leaves the
 machine; Chinese and English searches find the right pages; the chapter pages are readable at
-phone width and in dark mode. Screenshots are kept in tests/artifacts/.
+phone width and in dark mode. Screenshots are kept in tests/artifacts/. Playwright drives
+Debian's Chromium (tests/browser.py).
 """
 import pathlib
 from urllib.parse import quote, urlparse
@@ -15,21 +16,10 @@ from bookfiles import ROOT, notebooks, toc_files
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHAPTERS = [p.stem for p in notebooks("en")]
-PAGES = ["book/index.html"] + [f"{entry}.html" for entry in toc_files()]   # every page of the book
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+PAGES = [f"{entry}.html" for entry in toc_files()]   # every page of the book (the root, book/index, first)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    executable = browser.find_chromium()
-    if executable is None:
-        message = "Chromium not found: install Debian's 'chromium' package to run the browser tests"
-        if browser.required():
-            pytest.fail(message)
-        pytest.skip(message)
-    ARTIFACTS.mkdir(exist_ok=True)
-    driver = browser.Chromium(executable)
-    yield driver
-    driver.close()
 
 
 def open_page(chromium, served_site, page, width=1280, height=900, mobile=False, dark=False):
