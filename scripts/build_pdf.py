@@ -118,8 +118,8 @@ FONTS = r"""
 
 ZH_CHAPTER = r"""
 % Chinese chapter heads: 第 1 章 (the book class would print "Chapter 1")
-\\usepackage{titlesec}
-\\titleformat{\\chapter}[display]{\\normalfont\\huge\\bfseries}{第\\,\\thechapter\\,章}{20pt}{\\Huge}
+\usepackage{titlesec}
+\titleformat{\chapter}[display]{\normalfont\huge\bfseries}{第\,\thechapter\,章}{20pt}{\Huge}
 """
 
 
