@@ -2,8 +2,8 @@
 
 For each Python version it evaluates the environment markers of requirements.txt for that
 version (pip would evaluate them for the Python that runs it), then asks pip to resolve every
-pin with ``--only-binary=:all:`` for that version on x86-64 Linux (``pip install --dry-run``:
-nothing is installed, wheels' metadata only). It also checks that pyproject.toml's
+pin with ``--only-binary=:all:`` for that version on x86-64 Linux (``pip download`` into a
+temporary folder; pip's cache makes a second run fast). It also checks that pyproject.toml's
 ``requires-python`` admits the version (the ``-e .`` line).
 
     python scripts/check_wheels.py                   # 3.11.2 (Debian 12), 3.12, 3.13, 3.14, 3.15
@@ -63,10 +63,12 @@ def check(version: str) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         listing = pathlib.Path(tmp) / "requirements.txt"
         listing.write_text("\n".join(binary) + "\n")
-        command = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-deps", "--ignore-installed",
+        # pip download, not install --dry-run: the latter checks Requires-Python against the
+        # Python running pip rather than --python-version.
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
                    "--only-binary=:all:", "--python-version", version, "--implementation", "cp",
                    *(arg for platform in PLATFORMS for arg in ("--platform", platform)),
-                   "--target", str(pathlib.Path(tmp) / "target"), "-r", str(listing)]
+                   "--dest", str(pathlib.Path(tmp) / "wheels"), "-r", str(listing)]
         result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode:
         errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
