@@ -1,55 +1,19 @@
-"""Shared test set-up.
-
-- Every notebook that nbval checks runs in a kernel whose working directory is a fresh, empty
-  temporary folder, so a notebook that reads a file beside it (``../data/...``) fails here
-  instead of on a reader's machine: a notebook must run from any folder, with only ``adamcode``
-  importable. tests/data/runs_in_an_empty_folder.ipynb checks that this is in force.
-- The tests run on every core (pytest-xdist, ``-n auto`` in pyproject.toml). Each notebook's
-  cells stay together on one worker, in order, and so do all tests that need the built site
-  (it is built once): ``--dist loadgroup`` with the groups set here, the site's group first
-  since it takes longest.
-- The built website (built once per session) and a local HTTP server for it.
-"""
+"""Shared fixtures: the built website (built once per session), a local HTTP server for it, and
+headless Chromium. (How nbval runs notebooks and how tests share the cores: ../conftest.py.)"""
 import functools
 import http.server
 import pathlib
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 
-import nbval.plugin
 import pytest
 
 import browser
 from bookfiles import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-
-
-class _KernelInEmptyFolder(nbval.plugin.RunningKernel):
-    """nbval's kernel, started in an empty temporary folder instead of the notebook's own."""
-
-    def __init__(self, kernel_name, cwd=None, startup_timeout=60):
-        self.folder = tempfile.TemporaryDirectory(prefix="adamcode-notebook-")   # removed when collected
-        super().__init__(kernel_name, cwd=self.folder.name, startup_timeout=startup_timeout)
-
-
-assert nbval.plugin.RunningKernel.__init__.__code__.co_varnames[1:4] == ("kernel_name", "cwd", "startup_timeout")
-nbval.plugin.RunningKernel = _KernelInEmptyFolder
-
-
-def pytest_collection_modifyitems(config, items):
-    """xdist groups: one per notebook; one for everything that needs the built site, run first."""
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(f"notebook:{item.path}"))
-        elif "site" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("site"))
-        elif item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group(f"browser:{item.path.name}"))
-    items.sort(key=lambda item: "site" not in getattr(item, "fixturenames", ()))   # stable: order kept
 
 
 @pytest.fixture(scope="session")
