@@ -20,7 +20,8 @@ setting (a setting that is silently ignored would make the check meaningless).
 
 The English and Chinese notebooks have identical code cells and the tests check that their
 stored outputs are identical too (tests/test_book_structure.py), so by default only the English
-notebooks are rerun here: every Chinese output equals an English one that is checked.
+notebooks (and any other notebook under book/, such as the landing page) are rerun here:
+every Chinese output equals an English one that is checked.
 Exit status 0 when every environment reproduces every stored output.
 """
 from __future__ import annotations
@@ -104,13 +105,15 @@ def failures(junit: pathlib.Path) -> list[tuple[str, str]]:
 
 
 def default_notebooks() -> list[pathlib.Path]:
-    return sorted(p for p in (ROOT / "book" / "en").glob("*.ipynb"))
+    """Every notebook under book/ but the Chinese chapters (their outputs equal the English ones)."""
+    return sorted(p for p in (ROOT / "book").rglob("*.ipynb")
+                  if not {"zh", "_build", ".ipynb_checkpoints"} & set(p.relative_to(ROOT / "book").parts))
 
 
 def main(argv: list[str] | None = None) -> int:
     table, plain = environments()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", help="notebooks to check (default: book/en/*.ipynb)")
+    parser.add_argument("notebooks", nargs="*", help="notebooks to check (default: all but book/zh/)")
     parser.add_argument("--env", action="append", choices=sorted(table), help="only these environments")
     parser.add_argument("--list", action="store_true", help="print the environments and exit")
     parser.add_argument("-n", "--jobs", default="auto",
