@@ -10,7 +10,7 @@ The optimizers carry torch.optim's class names, arguments, defaults and update r
 (``SGD``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``), plus
 ``Momentum`` (the EMA form of the source documents) and ``Lion``.
 """
-from . import chapters, datasets, problems, symbolic, variants
+from . import chapters, datasets, problems, schedules, symbolic, variants
 from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
 from .adamax import Adamax, AdamaxState
@@ -27,6 +27,6 @@ __all__ = [
     "SGD", "SGDState", "Momentum", "MomentumState", "Adagrad", "AdagradState",
     "RMSprop", "RMSpropState", "Adam", "AdamState", "AdamW", "Adamax", "AdamaxState",
     "NAdam", "NAdamState", "Lion", "LionState", "Optimizer", "Trajectory", "run", "OnlineRun", "run_online",
-    "datasets", "problems", "symbolic", "variants", "chapters",
+    "datasets", "problems", "schedules", "symbolic", "variants", "chapters",
 ]
 __version__ = "0.1.0"
