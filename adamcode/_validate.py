@@ -49,8 +49,23 @@ def integer(name: str, value, minimum: int | None = None) -> int:
     return value
 
 
-def lr(value) -> float:
+def lr(value):
+    """A learning rate: a finite number ``>= 0``, or a schedule ``lr(t)`` (any callable), returned as is.
+
+    A schedule's values are checked when they are used, by :func:`scheduled_lr`.
+    """
+    if callable(value) and not _is_number(value):
+        return value
     return nonnegative("lr", value, "learning rate")
+
+
+def scheduled_lr(schedule, t: int) -> float:
+    """``schedule(t)`` as a float, if it is a finite number ``>= 0``; otherwise ``ValueError`` naming ``lr(t)``."""
+    value = schedule(t)
+    if not _is_number(value) or not 0.0 <= value or math.isinf(value):
+        raise ValueError(f"Invalid learning rate: lr(t)={value!r} at step t={t} "
+                         "(a schedule lr(t) must return a finite number >= 0)")
+    return float(value)
 
 
 def eps(value) -> float:
