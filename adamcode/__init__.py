@@ -10,7 +10,9 @@ The optimizers carry torch.optim's class names, arguments, defaults and update r
 (``SGD``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``), plus
 ``Momentum`` (the EMA form of the source documents) and ``Lion``.
 """
-from . import chapters, datasets, problems, symbolic, variants
+import importlib
+
+from . import chapters, datasets, problems, variants
 from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
 from .adamax import Adamax, AdamaxState
@@ -30,3 +32,15 @@ __all__ = [
     "datasets", "problems", "symbolic", "variants", "chapters",
 ]
 __version__ = "0.1.0"
+
+_LAZY = ("symbolic",)  # SymPy takes about half a second to import: loaded on first use
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
