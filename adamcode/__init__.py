@@ -11,7 +11,9 @@ The optimizers carry torch.optim's class names, arguments, defaults and update r
 ``Momentum`` (the EMA form of the source documents) and ``Lion``; ``RAdam`` and ``Adadelta``
 (chapter schedules). ``adamcode.schedules`` holds torch's learning-rate schedules as callables.
 """
-from . import chapters, datasets, problems, schedules, symbolic, variants
+import importlib
+
+from . import chapters, datasets, problems, schedules, variants
 from .adadelta import Adadelta, AdadeltaState
 from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
@@ -33,3 +35,15 @@ __all__ = [
     "datasets", "problems", "schedules", "symbolic", "variants", "chapters",
 ]
 __version__ = "0.1.0"
+
+_LAZY = ("symbolic",)  # SymPy takes about half a second to import: loaded on first use
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

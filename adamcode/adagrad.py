@@ -1,15 +1,13 @@
 """AdaGrad (Duchi, Hazan and Singer, 2011) with torch.optim.Adagrad's semantics, chapter "rmsprop"."""
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
 from . import _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class AdagradState(NamedTuple):
+class AdagradState(State):
     """The running sum of squared gradients ``sum_sq`` (torch's ``state["sum"]``) after ``t`` steps."""
 
     t: int
@@ -52,8 +50,6 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = _validate.nonnegative(
             "initial_accumulator_value", initial_accumulator_value, "initial_accumulator_value value")
         self.eps = _validate.eps(eps)
-        self._hyper = dict(lr=self.lr, lr_decay=self.lr_decay, weight_decay=self.weight_decay,
-                           initial_accumulator_value=self.initial_accumulator_value, eps=self.eps)
 
     def _init(self, params: np.ndarray) -> AdagradState:
         return AdagradState(t=0, sum_sq=np.full_like(params, self.initial_accumulator_value))
@@ -61,7 +57,7 @@ class Adagrad(Optimizer):
     def _update(self, params: np.ndarray, g: np.ndarray, state: AdagradState):
         t = state.t + 1
         g = _mechanics.l2_gradient(g, params, self.weight_decay)
-        lr_t = self.lr / (1 + (t - 1) * self.lr_decay)
+        lr_t = self.lr_at(t) / (1 + (t - 1) * self.lr_decay)
         sum_sq = state.sum_sq + g * g
         params = params - lr_t * g / (np.sqrt(sum_sq) + self.eps)
         return params, AdagradState(t=t, sum_sq=sum_sq)

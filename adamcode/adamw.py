@@ -48,4 +48,3 @@ class AdamW(Adam):
     ):
         super().__init__(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          eps_placement=eps_placement, decoupled_weight_decay=True)
-        del self._hyper["decoupled_weight_decay"]  # always decoupled: not an argument of AdamW

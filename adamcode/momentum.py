@@ -1,15 +1,15 @@
 """Momentum in the exponential-moving-average form of the source documents, chapter "momentum"."""
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import _inplace, _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class MomentumState(NamedTuple):
+class MomentumState(State):
     """The velocity ``v`` (an EMA of the gradients, started at zero) after ``t`` steps."""
 
     t: int
@@ -48,37 +48,25 @@ class Momentum(Optimizer):
     """
 
     buffers = ("v",)
+    block_scratch = 2
 
     def __init__(self, lr: float = 1e-2, beta: float = 0.9, weight_decay: float = 0.0):
         self.lr = _validate.lr(lr)
         self.beta = _validate.beta("beta", beta)
         self.weight_decay = _validate.weight_decay(weight_decay)
-        self._hyper = dict(lr=self.lr, beta=self.beta, weight_decay=self.weight_decay)
 
     def _init(self, params: np.ndarray) -> MomentumState:
         return MomentumState(t=0, v=np.zeros_like(params))
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: MomentumState):
+        t = state.t + 1
         g = _mechanics.l2_gradient(g, params, self.weight_decay)
         v = _mechanics.ema(self.beta, state.v, g)
-        return params - self.lr * v, MomentumState(t=state.t + 1, v=v)
+        return params - self.lr_at(t) * v, MomentumState(t=t, v=v)
 
-    def step_(self, params, grads, state: MomentumState, block: Optional[int] = None) -> MomentumState:
-        """One step **in place**: overwrites ``params`` and ``state.v``; returns the next state record.
-
-        The same numbers as :meth:`adamcode.Optimizer.step`, bit for bit (chapter memory-and-speed)::
-
-            g     <- g + lambda * theta
-            v     <- beta * v + (1 - beta) * g
-            theta <- theta - lr * v
-
-        computed block by block with two scratch buffers of one block (no full-size temporary).
-        ``params`` must be a writeable C-contiguous float array and ``grads`` a C-contiguous array
-        of its shape (``ValueError`` naming the argument otherwise).
-        """
-        return _inplace.step_(self._block_update, params, grads, state, ("v",), scratch=2, block=block)
-
-    def _block_update(self, t, p, g, v, s1, s2):
+    def _block_update(self, t, lr, p, g, scratch, v):
+        """:meth:`_update` on one block, in place, with two scratch blocks (chapter memory-and-speed)."""
+        s1, s2 = scratch
         g = _inplace.l2_gradient_(g, p, self.weight_decay, out=s2)
         _inplace.ema_(self.beta, v, g, s1)
-        _inplace.subtract_scaled_(p, self.lr, v, s1)
+        _inplace.subtract_scaled_(p, lr, v, s1)

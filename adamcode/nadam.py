@@ -1,15 +1,13 @@
 """NAdam (Dozat, 2016): Adam with Nesterov momentum, torch.optim.NAdam's form, chapter "beyond-adam"."""
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
 from . import _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class NAdamState(NamedTuple):
+class NAdamState(State):
     """NAdam's state after ``t`` steps: ``m``, ``v`` and the product ``mu_product`` = mu_1 ... mu_t."""
 
     t: int
@@ -62,23 +60,20 @@ class NAdam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0.0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False):
         self.lr = _validate.lr(lr)
-        self.beta1, self.beta2 = _validate.betas(betas)
+        self.betas = self.beta1, self.beta2 = _validate.betas(betas)
         self.eps = _validate.eps(eps)
         self.weight_decay = _validate.weight_decay(weight_decay)
         self.momentum_decay = _validate.nonnegative("momentum_decay", momentum_decay,
                                                     "momentum_decay value")
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
-        self._hyper = dict(lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps,
-                           weight_decay=self.weight_decay, momentum_decay=self.momentum_decay,
-                           decoupled_weight_decay=self.decoupled_weight_decay)
 
     def _init(self, params: np.ndarray) -> NAdamState:
         zeros = np.zeros_like(params)
         return NAdamState(t=0, m=zeros, v=zeros.copy(), mu_product=1.0)
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: NAdamState):
-        beta1, beta2, lr = self.beta1, self.beta2, self.lr
         t = state.t + 1
+        beta1, beta2, lr = self.beta1, self.beta2, self.lr_at(t)
         params, g = _mechanics.apply_weight_decay(
             params, g, lr, self.weight_decay, self.decoupled_weight_decay)
         mu = mu_schedule(beta1, self.momentum_decay, t)

@@ -1,15 +1,15 @@
 """RMSProp (Tieleman and Hinton, 2012) with torch.optim.RMSprop's semantics, chapter "rmsprop"."""
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class RMSpropState(NamedTuple):
+class RMSpropState(State):
     """RMSprop's state after ``t`` steps.
 
     ``v`` is the EMA of squared gradients (torch's ``square_avg``, seed 004's E[g^2]);
@@ -63,6 +63,8 @@ class RMSprop(Optimizer):
     """
 
     buffers = ("v", "g_avg", "momentum_buffer")
+    option_buffers = {"centered": ("g_avg",), "momentum": ("momentum_buffer",)}
+    repr_only_if_set = ("eps_in_sqrt",)
 
     def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False,
@@ -73,11 +75,7 @@ class RMSprop(Optimizer):
         self.weight_decay = _validate.weight_decay(weight_decay)
         self.momentum = _validate.momentum(momentum)
         self.centered = bool(centered)
-        self._hyper = dict(lr=self.lr, alpha=self.alpha, eps=self.eps, weight_decay=self.weight_decay,
-                           momentum=self.momentum, centered=self.centered)
         self.eps_in_sqrt = bool(eps_in_sqrt)
-        if self.eps_in_sqrt:  # shown only when set, so RMSprop()'s repr stays torch's
-            self._hyper["eps_in_sqrt"] = True
 
     def _init(self, params: np.ndarray) -> RMSpropState:
         zeros = np.zeros_like(params)
@@ -85,7 +83,8 @@ class RMSprop(Optimizer):
                             momentum_buffer=zeros.copy() if self.momentum > 0 else None)
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: RMSpropState):
-        alpha = self.alpha
+        t = state.t + 1
+        alpha, lr = self.alpha, self.lr_at(t)
         g = _mechanics.l2_gradient(g, params, self.weight_decay)
         v = _mechanics.ema(alpha, state.v, g * g)
         g_avg = None
@@ -98,7 +97,7 @@ class RMSprop(Optimizer):
         buf = None
         if self.momentum > 0:
             buf = self.momentum * state.momentum_buffer + g / s
-            params = params - self.lr * buf
+            params = params - lr * buf
         else:
-            params = params - self.lr * g / s
-        return params, RMSpropState(t=state.t + 1, v=v, g_avg=g_avg, momentum_buffer=buf)
+            params = params - lr * g / s
+        return params, RMSpropState(t=t, v=v, g_avg=g_avg, momentum_buffer=buf)

@@ -1,15 +1,15 @@
 """Stochastic gradient descent with torch.optim.SGD's momentum, chapters "gradient-descent" and "momentum"."""
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class SGDState(NamedTuple):
+class SGDState(State):
     """SGD's state after ``t`` steps; ``momentum_buffer`` (torch's name) is ``None`` without momentum.
 
     Before the first step the buffer holds zeros that are never read: the first step sets it
@@ -52,6 +52,7 @@ class SGD(Optimizer):
     """
 
     buffers = ("momentum_buffer",)
+    option_buffers = {"momentum": ("momentum_buffer",)}
 
     def __init__(self, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False):
@@ -65,13 +66,12 @@ class SGD(Optimizer):
                 "Nesterov momentum requires a momentum and zero dampening: "
                 f"momentum={momentum!r}, dampening={dampening!r} (need momentum > 0, dampening == 0)"
             )
-        self._hyper = dict(lr=self.lr, momentum=self.momentum, dampening=self.dampening,
-                           weight_decay=self.weight_decay, nesterov=self.nesterov)
 
     def _init(self, params: np.ndarray) -> SGDState:
         return SGDState(t=0, momentum_buffer=np.zeros_like(params) if self.momentum else None)
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: SGDState):
+        t = state.t + 1
         g = _mechanics.l2_gradient(g, params, self.weight_decay)
         buf = None
         d = g
@@ -81,4 +81,4 @@ class SGD(Optimizer):
             else:
                 buf = self.momentum * state.momentum_buffer + (1 - self.dampening) * g
             d = g + self.momentum * buf if self.nesterov else buf
-        return params - self.lr * d, SGDState(t=state.t + 1, momentum_buffer=buf)
+        return params - self.lr_at(t) * d, SGDState(t=t, momentum_buffer=buf)

@@ -46,9 +46,8 @@ class OptaxAMSGrad(Optimizer):
 
     def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
         self.lr = _validate.lr(lr)
-        self.beta1, self.beta2 = _validate.betas(betas)
+        self.betas = self.beta1, self.beta2 = _validate.betas(betas)
         self.eps = _validate.eps(eps)
-        self._hyper = dict(lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps)
 
     def _init(self, params: np.ndarray) -> AdamState:
         zeros = np.zeros_like(params)
@@ -60,7 +59,7 @@ class OptaxAMSGrad(Optimizer):
         v = _mechanics.ema(self.beta2, state.v, g * g)
         v_max = np.maximum(state.v_max, v / _mechanics.bias_correction(self.beta2, t))
         m_hat = m / _mechanics.bias_correction(self.beta1, t)
-        params = params - self.lr * m_hat / (np.sqrt(v_max) + self.eps)
+        params = params - self.lr_at(t) * m_hat / (np.sqrt(v_max) + self.eps)
         return params, AdamState(t=t, m=m, v=v, v_max=v_max)
 
 
@@ -95,19 +94,18 @@ class AdamWPaper(Optimizer):
         ``t = 1, 2, ...``.
     """
 
-    buffers = ("m", "v", "v_max")
+    buffers = ("m", "v")
+    repr_only_if_set = ("schedule",)
 
     def __init__(self, alpha: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0, schedule: Callable | None = None):
         self.alpha = _validate.nonnegative("alpha", alpha, "learning rate")
-        self.beta1, self.beta2 = _validate.betas(betas)
+        self.betas = self.beta1, self.beta2 = _validate.betas(betas)
         self.eps = _validate.eps(eps)
         self.weight_decay = _validate.weight_decay(weight_decay)
         if schedule is not None and not callable(schedule):
             raise ValueError(f"Invalid schedule: schedule={schedule!r} (must be callable t -> eta_t)")
         self.schedule = schedule
-        self._hyper = dict(alpha=self.alpha, betas=(self.beta1, self.beta2), eps=self.eps,
-                           weight_decay=self.weight_decay)
 
     def multiplier(self, t: int) -> float:
         """The schedule multiplier ``eta_t`` at step ``t`` (1 without a schedule)."""
