@@ -14,15 +14,14 @@ carries the units of :math:`\\theta` without a learning rate (Zeiler's "units" a
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
 
 import numpy as np
 
 from . import _inplace, _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class AdadeltaState(NamedTuple):
+class AdadeltaState(State):
     """Adadelta's state after ``t`` steps: ``v`` (torch's ``square_avg``) and ``d`` (``acc_delta``)."""
 
     t: int
@@ -59,6 +58,7 @@ class Adadelta(Optimizer):
     """
 
     buffers = ("v", "d")
+    block_scratch = 3
 
     def __init__(self, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0.0):
         self.lr = _validate.lr(lr)
@@ -67,25 +67,22 @@ class Adadelta(Optimizer):
         self.rho = float(rho)
         self.eps = _validate.eps(eps)
         self.weight_decay = _validate.weight_decay(weight_decay)
-        self._hyper = dict(lr=self.lr, rho=self.rho, eps=self.eps, weight_decay=self.weight_decay)
 
     def _init(self, params: np.ndarray) -> AdadeltaState:
         zeros = np.zeros_like(params)
         return AdadeltaState(t=0, v=zeros, d=zeros.copy())
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: AdadeltaState):
-        rho, eps = self.rho, self.eps
+        rho, eps, lr = self.rho, self.eps, self.lr_at(state.t + 1)
         g = _mechanics.l2_gradient(g, params, self.weight_decay)
         v = _mechanics.ema(rho, state.v, g * g)
         delta = np.sqrt(state.d + eps) / np.sqrt(v + eps) * g
         d = _mechanics.ema(rho, state.d, delta * delta)
-        return params - self.lr * delta, AdadeltaState(t=state.t + 1, v=v, d=d)
+        return params - lr * delta, AdadeltaState(t=state.t + 1, v=v, d=d)
 
-    def step_(self, params, grads, state: AdadeltaState, block: Optional[int] = None) -> AdadeltaState:
-        """One step **in place** (overwrites ``params``, ``state.v``, ``state.d``), bit for bit :meth:`step`."""
-        return _inplace.step_(self._block_update, params, grads, state, ("v", "d"), scratch=3, block=block)
-
-    def _block_update(self, t, p, g, v, d, s1, s2, s3):
+    def _block_update(self, t, lr, p, g, scratch, v, d):
+        """Adadelta's step on one block (``step_``, chapter memory-and-speed), in the order of :meth:`_update`."""
+        s1, s2, s3 = scratch
         rho, eps = self.rho, self.eps
         g = _inplace.l2_gradient_(g, p, self.weight_decay, out=s3)
         np.multiply(g, g, out=s1)
@@ -98,5 +95,5 @@ class Adadelta(Optimizer):
         np.multiply(s1, g, out=s1)                                      # delta
         np.multiply(s1, s1, out=s2)
         _inplace.ema_(rho, d, s2, s2)                                   # d
-        np.multiply(s1, self.lr, out=s1)
+        np.multiply(s1, lr, out=s1)
         np.subtract(p, s1, out=p)

@@ -20,12 +20,11 @@ The threshold 5 is torch's (and the authors' code's); Algorithm 2 of the paper w
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Optional
 
 import numpy as np
 
 from . import _inplace, _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 #: torch.optim.RAdam switches the rectification on when rho_t > 5 (the paper's Algorithm 2: > 4).
 RHO_THRESHOLD = 5.0
@@ -44,7 +43,7 @@ def rectification(beta2: float, t: int, threshold: float = RHO_THRESHOLD):
     return rho_inf, rho_t, None
 
 
-class RAdamState(NamedTuple):
+class RAdamState(State):
     """RAdam's state after ``t`` steps: the moment estimates ``m`` (torch's ``exp_avg``) and ``v`` (``exp_avg_sq``)."""
 
     t: int
@@ -86,25 +85,24 @@ class RAdam(Optimizer):
     """
 
     buffers = ("m", "v")
+    block_scratch = 3
 
     def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, decoupled_weight_decay: bool = False):
         self.lr = _validate.lr(lr)
-        self.beta1, self.beta2 = _validate.betas(betas)
+        self.betas = self.beta1, self.beta2 = _validate.betas(betas)
         self.eps = _validate.eps(eps)
         self.weight_decay = _validate.weight_decay(weight_decay)
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
-        self._hyper = dict(lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps,
-                           weight_decay=self.weight_decay, decoupled_weight_decay=self.decoupled_weight_decay)
 
     def _init(self, params: np.ndarray) -> RAdamState:
         zeros = np.zeros_like(params)
         return RAdamState(t=0, m=zeros, v=zeros.copy())
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: RAdamState):
-        beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr, self.eps
-        params, g = _mechanics.apply_weight_decay(params, g, lr, self.weight_decay, self.decoupled_weight_decay)
         t = state.t + 1
+        beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr_at(t), self.eps
+        params, g = _mechanics.apply_weight_decay(params, g, lr, self.weight_decay, self.decoupled_weight_decay)
         m = _mechanics.ema(beta1, state.m, g)
         v = _mechanics.ema(beta2, state.v, g * g)
         m_hat = m / _mechanics.bias_correction(beta1, t)
@@ -116,16 +114,10 @@ class RAdam(Optimizer):
             params = params - m_hat * lr * adaptive * r
         return params, RAdamState(t=t, m=m, v=v)
 
-    def step_(self, params, grads, state: RAdamState, block: Optional[int] = None) -> RAdamState:
-        """One step **in place** (overwrites ``params``, ``state.m``, ``state.v``), bit for bit :meth:`step`.
-
-        Same rule as the class docstring, computed block by block with ``out=`` ufuncs (chapter
-        memory-and-speed); the arguments are checked as in :meth:`adamcode.Adam.step_`.
-        """
-        return _inplace.step_(self._block_update, params, grads, state, ("m", "v"), scratch=3, block=block)
-
-    def _block_update(self, t, p, g, m, v, s1, s2, s3):
-        beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr, self.eps
+    def _block_update(self, t, lr, p, g, scratch, m, v):
+        """RAdam's step on one block (``step_``, chapter memory-and-speed), in the order of :meth:`_update`."""
+        s1, s2, s3 = scratch
+        beta1, beta2, eps = self.beta1, self.beta2, self.eps
         if self.decoupled_weight_decay:
             _inplace.decoupled_decay_(p, lr, self.weight_decay)
         else:

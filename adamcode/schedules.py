@@ -119,7 +119,7 @@ class Schedule:
 
 
 def _base_lr(lr) -> float:
-    return _validate.lr(lr)
+    return _validate.nonnegative("lr", lr, "learning rate")
 
 
 def _gamma(gamma) -> float:
@@ -311,7 +311,7 @@ class OneCycleLR(Schedule):
                  steps_per_epoch: int | None = None, pct_start: float = 0.3, anneal_strategy: str = "cos",
                  div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False):
         super().__init__()
-        self.max_lr = _validate.lr(max_lr) if max_lr is not None else None
+        self.max_lr = _validate.nonnegative("max_lr", max_lr, "max_lr value")
         if total_steps is not None:
             self.total_steps = _positive_int("total_steps", total_steps)
         elif epochs is not None and steps_per_epoch is not None:

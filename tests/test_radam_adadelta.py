@@ -177,9 +177,9 @@ def test_state_records_docstrings_and_purity():
         opt = cls()
         theta, g = np.array([1.0, 2.0]), np.array([0.3, -0.4])
         state = opt.init(theta)
-        before = (theta.copy(), g.copy(), [a.copy() for a in state[1:]])
+        before = (theta.copy(), g.copy(), [getattr(state, f).copy() for f in opt.buffers])
         opt.step(theta, g, state)
         np.testing.assert_array_equal(theta, before[0])
         np.testing.assert_array_equal(g, before[1])
-        for a, b in zip(state[1:], before[2]):
+        for a, b in zip([getattr(state, f) for f in opt.buffers], before[2]):
             np.testing.assert_array_equal(a, b)

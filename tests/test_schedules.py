@@ -122,3 +122,32 @@ def test_bad_arguments_raise_valueerror_naming_them(make, name, value):
     with pytest.raises(ValueError) as info:
         make()
     assert name in str(info.value) and value in str(info.value)
+
+
+OPT_CASES = json.loads(str(REFERENCE["opt_cases"]))
+
+
+@pytest.mark.parametrize("i", range(len(OPT_CASES)), ids=[c[0] for c in OPT_CASES])
+def test_optimizer_with_a_schedule_as_lr_follows_torch(i):
+    """``Opt(lr=sched)`` is torch's optimizer driven by the scheduler (scheduler.step() after each step)."""
+    import adamcode
+
+    name, opt_cls, opt_kwargs, index = OPT_CASES[i]
+    case = CASES[index]
+    sched = build(case["cls"], case["kwargs"])
+    kwargs = dict(opt_kwargs, lr=sched)
+    if "betas" in kwargs:
+        kwargs["betas"] = tuple(kwargs["betas"])
+    opt = getattr(adamcode, opt_cls)(**kwargs)
+    reference = REFERENCE[f"opt_traj_{i}"]
+    A, b, noise = REFERENCE["A"], REFERENCE["b"], REFERENCE["noise"]
+    theta = REFERENCE["theta0"].copy()
+    state = opt.init(theta)
+    ours = [theta]
+    for k in range(len(reference) - 1):
+        theta, state = opt.step(theta, A @ theta - b + noise[k], state)
+        ours.append(theta)
+    ours = np.array(ours)
+    assert np.max(np.abs(reference[-1] - reference[0])) > 0.1
+    worst = max(np.linalg.norm(a - r) / np.linalg.norm(r) for a, r in zip(ours, reference))
+    assert worst <= 1e-12

@@ -94,8 +94,50 @@ def record(cls, kwargs):
     return np.array(lrs)
 
 
+# Optimizers driven by a scheduler: (name, torch optimizer, kwargs, scheduler case index). The
+# trajectory on a small noisy quadratic (gradient A theta - b + noise[k]) is stored as
+# ``opt_traj_<i>``; adamcode must reproduce it with the schedule passed as ``lr``.
+OPT_CASES = [
+    ("AdamW warmup cosine", "AdamW", dict(lr=LR, weight_decay=0.1), 20),
+    ("RAdam cosine", "RAdam", dict(lr=LR), 6),
+    ("SGD momentum step", "SGD", dict(lr=LR, momentum=0.9), 0),
+    ("Adam one-cycle", "Adam", dict(lr=LR), 15),
+]
+
+
+def quadratic():
+    rng = np.random.default_rng(20261206)
+    A = np.diag([0.5, 2.0, 8.0])
+    b = rng.standard_normal(3)
+    theta0 = rng.standard_normal(3)
+    noise = 0.1 * rng.standard_normal((T, 3))
+    return A, b, theta0, noise
+
+
+def optimizer_trajectory(opt_cls, opt_kwargs, cls, kwargs, A, b, theta0, noise):
+    torch.set_default_dtype(torch.float64)
+    p = torch.nn.Parameter(torch.tensor(theta0))
+    opt = getattr(torch.optim, opt_cls)([p], foreach=False, **opt_kwargs)
+    sched = build(opt, cls, kwargs)
+    out = [theta0.copy()]
+    steps = T if cls != "OneCycleLR" else kwargs["total_steps"] + 1
+    for k in range(steps):
+        p.grad = torch.tensor(A @ p.detach().numpy() - b + noise[k])
+        opt.step()
+        if k < steps - 1:
+            sched.step()
+        out.append(p.detach().numpy().copy())
+    return np.array(out)
+
+
 def main():
     arrays, cases = {}, []
+    A, b, theta0, noise = quadratic()
+    arrays.update(A=A, b=b, theta0=theta0, noise=noise)
+    for i, (name, opt_cls, opt_kwargs, index) in enumerate(OPT_CASES):
+        _, cls, kwargs = CASES[index]
+        arrays[f"opt_traj_{i}"] = optimizer_trajectory(opt_cls, opt_kwargs, cls, kwargs, A, b, theta0, noise)
+    arrays["opt_cases"] = np.array(json.dumps(OPT_CASES))
     for i, (name, cls, kwargs) in enumerate(CASES):
         arrays[f"lr_{i}"] = record(cls, kwargs)
         cases.append(dict(name=name, cls=cls, kwargs=kwargs))
