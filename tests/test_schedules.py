@@ -2,6 +2,7 @@
 import json
 import math
 import pathlib
+import platform
 
 import numpy as np
 import pytest
@@ -36,6 +37,12 @@ def test_reference_covers_every_schedule():
     assert str(REFERENCE["torch_version"]).startswith("2.13.0")
 
 
+# The references were recorded on Linux (glibc). The recursions use only IEEE arithmetic, math.cos
+# and **, so on glibc they agree bit for bit; another C library may round cos/pow differently in
+# the last place, so elsewhere a relative 1e-13 is allowed.
+EXACT = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+
+
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[case["name"] for case in CASES])
 def test_equals_torch_bit_for_bit(index):
     """sched(t) is torch's param_groups[0]['lr'] at the t-th optimizer.step(), exactly."""
@@ -44,8 +51,11 @@ def test_equals_torch_bit_for_bit(index):
     sched = build(case["cls"], case["kwargs"])
     ours = np.array([sched(t) for t in range(1, len(reference) + 1)])
     assert len(np.unique(reference)) > 1  # the schedule changes the rate: a constant would agree trivially
-    np.testing.assert_array_equal(ours, reference)
-    np.testing.assert_array_equal(sched.values(len(reference)), reference)
+    if EXACT:
+        np.testing.assert_array_equal(ours, reference)
+        np.testing.assert_array_equal(sched.values(len(reference)), reference)
+    else:  # pragma: no cover - other C libraries
+        np.testing.assert_allclose(ours, reference, rtol=1e-13, atol=0)
 
 
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[case["name"] for case in CASES])
