@@ -34,7 +34,7 @@ __all__ = [
     "NAdam", "NAdamState", "RAdam", "RAdamState", "Adadelta", "AdadeltaState", "Lion", "LionState", "Optimizer", "Trajectory", "run", "OnlineRun", "run_online",
     "datasets", "problems", "schedules", "symbolic", "variants", "chapters",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY = ("symbolic",)  # SymPy takes about half a second to import: loaded on first use
 
