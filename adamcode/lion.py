@@ -1,8 +1,6 @@
 """Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms"), chapter "beyond-adam"."""
 from __future__ import annotations
 
-from typing import Optional
-
 import numpy as np
 
 from . import _inplace, _mechanics, _validate

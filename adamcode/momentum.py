@@ -1,8 +1,6 @@
 """Momentum in the exponential-moving-average form of the source documents, chapter "momentum"."""
 from __future__ import annotations
 
-from typing import Optional
-
 import numpy as np
 
 from . import _inplace, _mechanics, _validate

@@ -151,5 +151,5 @@ def test_every_class_docstring_states_its_rule_and_chapter():
                 ac.Lion: "beyond-adam"}
     for cls, chapter in chapters.items():
         doc = cls.__doc__
-        assert f"chapter {chapter}" in doc or f"chapters gradient-descent" in doc.lower(), cls
+        assert f"chapter {chapter}" in doc or "chapters gradient-descent" in doc.lower(), cls
         assert "Parameters\n    ----------" in doc and "theta" in doc and "<-" in doc, cls
