@@ -28,8 +28,8 @@ class Adagrad(Optimizer):
 
     Parameters
     ----------
-    lr : float, default 1e-2
-        Learning rate eta, >= 0.
+    lr : float or callable, default 1e-2
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     lr_decay : float, default 0
         Learning-rate decay, >= 0.
     weight_decay : float, default 0

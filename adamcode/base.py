@@ -148,6 +148,20 @@ class Optimizer(metaclass=_Frozen):
         on = {b for option, names in self.option_buffers.items() if getattr(self, option) for b in names}
         return tuple(b for b in self.buffers if b not in optional or b in on)
 
+    @classmethod
+    def _state_type(cls) -> type:
+        """The class of the records ``init`` makes (found once per optimizer class, from a small init).
+
+        ``object`` (no check) if a default instance cannot init a 2-D array (e.g. it needs arguments).
+        """
+        if "_state_class" not in cls.__dict__:
+            try:
+                found = type(cls()._init(np.zeros((2, 2))))
+            except Exception:  # pragma: no cover - an optimizer that needs constructor arguments
+                found = object
+            type.__setattr__(cls, "_state_class", found)
+        return cls.__dict__["_state_class"]
+
     def _needed_by(self, buffer: str) -> str:
         for option, names in self.option_buffers.items():
             if buffer in names:
@@ -165,6 +179,10 @@ class Optimizer(metaclass=_Frozen):
         missing = [field for field in ("t",) + tuple(self.buffers) if not hasattr(state, field)]
         if missing:
             raise ValueError(f"Invalid state: {type(state).__name__} has no field {missing[0]!r} "
+                             "(a state made by another optimizer's init?)")
+        expected = self._state_type()
+        if not isinstance(state, expected):
+            raise ValueError(f"Invalid state: {type(state).__name__} is not a {expected.__name__} "
                              "(a state made by another optimizer's init?)")
         for field in self.required_buffers():
             buffer = getattr(state, field)

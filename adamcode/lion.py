@@ -30,8 +30,9 @@ class Lion(Optimizer):
 
     Parameters
     ----------
-    lr : float, default 1e-4
-        Learning rate eta, >= 0 (typically 3-10 times smaller than Adam's).
+    lr : float or callable, default 1e-4
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
+        (typically 3-10 times smaller than Adam's).
     betas : (float, float), default (0.9, 0.99)
         beta1 for the step's interpolation, beta2 for the buffer, each in [0, 1).
     weight_decay : float, default 0

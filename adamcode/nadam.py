@@ -40,8 +40,8 @@ class NAdam(Optimizer):
 
     Parameters
     ----------
-    lr : float, default 2e-3
-        Learning rate eta, >= 0.
+    lr : float or callable, default 2e-3
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     betas : (float, float), default (0.9, 0.999)
         Decay rates (beta1, beta2), each in [0, 1).
     eps : float, default 1e-8

@@ -43,8 +43,8 @@ class RMSprop(Optimizer):
 
     Parameters
     ----------
-    lr : float, default 1e-2
-        Learning rate eta, >= 0.
+    lr : float or callable, default 1e-2
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     alpha : float, default 0.99
         Decay rate of the squared-gradient EMA, >= 0 (torch does not require < 1).
     eps : float, default 1e-8

@@ -85,11 +85,14 @@ def sgd_step(theta, momentum_buffer, g, t, lr, momentum=0, dampening=0, weight_d
     return {"g": g, "momentum_buffer": buf, "theta": theta - lr * direction}
 
 
-def momentum_step(theta, v, g, lr, beta, weight_decay=0):
-    """One step of the EMA form of momentum: ``v = beta v + (1-beta) g``, ``theta - lr v``. Keys ``g``, ``v``, ``theta``."""
+def momentum_step(theta, m, g, lr, beta, weight_decay=0):
+    """One step of the EMA form of momentum: ``m = beta m + (1-beta) g``, ``theta - lr m`` (book, chapter momentum).
+
+    Keys ``g``, ``m``, ``theta``, and ``v``, the former name of ``m`` (the same expression).
+    """
     g = _l2(g, theta, weight_decay)
-    v_new = beta * v + (1 - beta) * g
-    return {"g": g, "v": v_new, "theta": theta - lr * v_new}
+    m_new = beta * m + (1 - beta) * g
+    return {"g": g, "m": m_new, "v": m_new, "theta": theta - lr * m_new}
 
 
 def adagrad_step(theta, sum_sq, g, t, lr, lr_decay=0, weight_decay=0, eps=sp.Float("1e-10")):

@@ -116,11 +116,14 @@ def test_step_in_place_refuses_a_record_it_cannot_advance():
 
     class Plain(NamedTuple):
         t: int
-        v: np.ndarray
+        m: np.ndarray
     p = np.ones(3)
-    with pytest.raises(ValueError, match="Invalid state: Plain is not an adamcode.base.State"):
-        ac.Momentum().step_(p, p.copy(), Plain(0, np.zeros(3)))
+    for method in ("step", "step_"):
+        with pytest.raises(ValueError, match="Invalid state: Plain is not a MomentumState"):
+            getattr(ac.Momentum(), method)(p, p.copy(), Plain(0, np.zeros(3)))
     assert np.array_equal(p, np.ones(3))
+    with pytest.raises(ValueError, match="Invalid state: LionState is not a MomentumState"):
+        ac.Momentum().step(p, p, ac.Lion().init(p))          # the same field names, another method
 
 
 # --- 2. states from another configuration -----------------------------------------------------
