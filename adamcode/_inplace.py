@@ -29,7 +29,11 @@ import numpy as np
 #: Elements per block: 65536 (256 KiB per float32 array). Chosen with
 #: ``python -m adamcode.bench --blocks`` (chapter memory-and-speed): smaller blocks pay NumPy's
 #: per-call overhead (about half a microsecond per ufunc, 14 ufuncs per Adam block) more often;
-#: larger ones need larger scratch buffers and no longer fit in the cache.
+#: larger ones need larger scratch buffers and no longer fit in the cache. The working set of
+#: one Adam block is p, g, m, v and three scratch blocks, 7 x 256 KiB = 1.75 MiB in float32: more
+#: than a 1 MiB L2 cache, so it is the L3 cache that keeps a block between the ufuncs. Measured
+#: (8M parameters, one core): 4096 -> 73 ms, 16384 -> 37, 65536 -> 34, 262144 -> 35 ms per step,
+#: flat from 16K up.
 BLOCK = 65536
 
 
