@@ -278,3 +278,19 @@ def test_import_adamcode_does_not_import_sympy_and_is_fast():
     code = "import adamcode, sys; adamcode.symbolic.adam_step; print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "True"                          # loaded on first use
+
+
+def test_the_runners_and_chapter_helpers_accept_a_schedule():
+    from adamcode import problems
+    from adamcode.chapters import rmsprop as chapter
+    problem = problems.ReddiOnline(C=3.0)
+    numeric = ac.run_online(ac.Adam(lr=0.5, betas=(0.0, 0.1)), problem, 6)
+    scheduled = ac.run_online(ac.Adam(lr=lambda t: 0.5, betas=(0.0, 0.1)), problem, 6)
+    assert np.array_equal(numeric.x, scheduled.x) and np.array_equal(numeric.lr, scheduled.lr)
+    opt = ac.Adagrad(lr=lambda t: 0.1 / t)
+    _, state = opt.step(np.ones(2), np.ones(2), opt.init(np.ones(2)))
+    _, state = opt.step(np.ones(2), np.ones(2), state)
+    # step 2: eta_2 = 0.05, G = 2: eta_2 / (sqrt(2) + eps)
+    np.testing.assert_allclose(chapter.effective_lr(opt, state), 0.05 / (np.sqrt(2.0) + 1e-10), rtol=1e-15)
+    traj = ac.run(ac.SGD(lr=lambda t: 0.5 ** t), lambda p: np.ones_like(p), np.zeros(1), 3)
+    np.testing.assert_allclose(traj.params[:, 0], [0, -0.5, -0.75, -0.875], rtol=1e-15)
