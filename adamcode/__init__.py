@@ -39,7 +39,7 @@ __all__ = [
     "NAdam", "NAdamState", "Lion", "LionState", "Optimizer", "State", "Trajectory", "run", "OnlineRun", "run_online",
     "datasets", "problems", "symbolic", "variants", "chapters",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY = ("symbolic",)  # SymPy takes about half a second to import: loaded on first use
 
