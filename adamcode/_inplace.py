@@ -121,8 +121,8 @@ def blocks(kernel, t: int, lr: float, params: np.ndarray, grads: np.ndarray, buf
         if gbuf is not None:  # the dtype conversion that step does with grads.astype(params.dtype)
             g_block = gbuf[:k]
             g_block[...] = g[start:stop]
-        kernel(t, lr, p[start:stop], g_block, [w[:k] for w in work],
-               **{name: b[start:stop] for name, b in flat.items()})
+        scratch_views = work if k == size else [w[:k] for w in work]   # only the last block is shorter
+        kernel(t, lr, p[start:stop], g_block, scratch_views, **{name: b[start:stop] for name, b in flat.items()})
 
 
 def l2_gradient_(g: np.ndarray, theta: np.ndarray, weight_decay: float, out: np.ndarray) -> np.ndarray:

@@ -42,8 +42,8 @@ class State:
     """Base of the state records: subclasses are frozen dataclasses, declared like a ``NamedTuple``.
 
     ``class AdamState(State): t: int; m: np.ndarray; ...`` gives a record with those fields, the
-    repr ``AdamState(t=1, m=array(...), ...)``, iteration over the field values, and
-    ``_fields``, ``_replace(**changes)`` and ``_asdict()`` as a ``NamedTuple`` has them.
+    repr ``AdamState(t=1, m=array(...), ...)``, iteration over the field values and indexing
+    (``state[1:]``), and ``_fields``, ``_replace(**changes)`` and ``_asdict()`` as a ``NamedTuple`` has them.
     Assigning to a field raises ``AttributeError``; ``Optimizer.step_`` alone advances a record
     in place.
     """
@@ -60,6 +60,9 @@ class State:
 
     def __len__(self) -> int:
         return len(self._fields)
+
+    def __getitem__(self, index):
+        return tuple(self)[index]
 
     def _replace(self, **changes) -> "State":
         return dataclasses.replace(self, **changes)
