@@ -109,6 +109,7 @@ def test_state_fields_cannot_be_assigned_by_users():
     with pytest.raises(AttributeError):
         s.m = np.ones(3)
     assert isinstance(s, State) and s._replace(t=2).t == 2 and s.t == 0
+    assert s[0] == 0 and s[1] is s.m and s[1:] == (s.m, s.v, None) and len(s) == 4   # as a NamedTuple
 
 
 def test_step_in_place_refuses_a_record_it_cannot_advance():
