@@ -147,9 +147,13 @@ class Optimizer(metaclass=_Frozen):
     # -- states ------------------------------------------------------------------------------
     def required_buffers(self) -> tuple[str, ...]:
         """The state buffers this configuration reads and writes (``buffers`` minus those of options that are off)."""
-        optional = {b for names in self.option_buffers.values() for b in names}
-        on = {b for option, names in self.option_buffers.items() if getattr(self, option) for b in names}
-        return tuple(b for b in self.buffers if b not in optional or b in on)
+        cached = self.__dict__.get("_required_buffers")
+        if cached is None:  # the hyperparameters are frozen, so this is computed once
+            optional = {b for names in self.option_buffers.values() for b in names}
+            on = {b for option, names in self.option_buffers.items() if getattr(self, option) for b in names}
+            cached = tuple(b for b in self.buffers if b not in optional or b in on)
+            object.__setattr__(self, "_required_buffers", cached)
+        return cached
 
     @classmethod
     def _state_type(cls) -> type:
