@@ -295,3 +295,17 @@ def test_the_runners_and_chapter_helpers_accept_a_schedule():
     np.testing.assert_allclose(chapter.effective_lr(opt, state), 0.05 / (np.sqrt(2.0) + 1e-10), rtol=1e-15)
     traj = ac.run(ac.SGD(lr=lambda t: 0.5 ** t), lambda p: np.ones_like(p), np.zeros(1), 3)
     np.testing.assert_allclose(traj.params[:, 0], [0, -0.5, -0.75, -0.875], rtol=1e-15)
+
+
+def test_integer_arguments_accept_numpy_integers():
+    p = np.ones(10, dtype=np.float32)
+    opt = ac.Adam()
+    s = opt.init(p)
+    opt.step_(p, np.ones(10, dtype=np.float32), s, block=np.int64(4))      # NumPy's integers are integers
+    assert s.t == 1
+    for bad in (0, 2.0, True):
+        with pytest.raises(ValueError, match=f"Invalid block: block={bad!r}"):
+            opt.step_(p, np.ones(10, dtype=np.float32), s, block=bad)
+    from adamcode import bench
+    with pytest.raises(ValueError, match="Invalid repeat: repeat=0"):
+        bench.measure(sizes=(10,), repeat=0, with_torch=False)
