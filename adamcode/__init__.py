@@ -6,6 +6,14 @@ Every optimizer has the same pure, functional interface::
     state = opt.init(params)
     params, state = opt.step(params, grads, state)   # inputs are never modified
 
+and the same step in place, as torch.optim steps (``params`` and the state are updated)::
+
+    opt.step_(params, grads, state)
+
+Hyperparameters are read-only (``opt.replace(lr=0.01)`` makes a new optimizer); ``lr`` may be a
+number or a schedule ``lr(t)`` for the steps ``t = 1, 2, ...``. ``adamcode.symbolic`` (SymPy)
+is imported on first use, so ``import adamcode`` stays fast.
+
 The optimizers carry torch.optim's class names, arguments, defaults and update rules
 (``SGD``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``), plus
 ``Momentum`` (the EMA form of the source documents) and ``Lion``; ``RAdam`` and ``Adadelta``
@@ -19,7 +27,7 @@ from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
 from .adamax import Adamax, AdamaxState
 from .adamw import AdamW
-from .base import Optimizer
+from .base import Optimizer, State
 from .lion import Lion, LionState
 from .momentum import Momentum, MomentumState
 from .nadam import NAdam, NAdamState
@@ -31,7 +39,8 @@ from .trajectory import OnlineRun, Trajectory, run, run_online
 __all__ = [
     "SGD", "SGDState", "Momentum", "MomentumState", "Adagrad", "AdagradState",
     "RMSprop", "RMSpropState", "Adam", "AdamState", "AdamW", "Adamax", "AdamaxState",
-    "NAdam", "NAdamState", "RAdam", "RAdamState", "Adadelta", "AdadeltaState", "Lion", "LionState", "Optimizer", "Trajectory", "run", "OnlineRun", "run_online",
+    "NAdam", "NAdamState", "RAdam", "RAdamState", "Adadelta", "AdadeltaState", "Lion", "LionState",
+    "Optimizer", "State", "Trajectory", "run", "OnlineRun", "run_online",
     "datasets", "problems", "schedules", "symbolic", "variants", "chapters",
 ]
 __version__ = "0.2.0"

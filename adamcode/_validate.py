@@ -136,3 +136,21 @@ def as_grads(grads, params: np.ndarray) -> np.ndarray:
             f"Invalid grads: grads.shape={array.shape} does not match params.shape={params.shape}"
         )
     return array.astype(params.dtype, copy=False)
+
+
+def state_matches(state, params: np.ndarray, fields: tuple[str, ...]) -> None:
+    """Each named state buffer that is not ``None`` must have the parameters' shape.
+
+    The weaker check that ``Optimizer.check_state`` replaced (it also refuses a ``None`` buffer
+    an option needs, another dtype and another optimizer's record); kept for optimizer modules
+    written against it.
+    """
+    missing = [field for field in ("t",) + tuple(fields) if not hasattr(state, field)]
+    if missing:
+        raise ValueError(f"Invalid state: {type(state).__name__} has no field {missing[0]!r} "
+                         "(a state made by another optimizer's init?)")
+    for field in fields:
+        buffer = getattr(state, field)
+        if buffer is not None and np.shape(buffer) != params.shape:
+            raise ValueError(f"Invalid state: state.{field}.shape={np.shape(buffer)} does not match "
+                             f"params.shape={params.shape}")

@@ -15,21 +15,22 @@ class AdagradState(State):
 
 
 class Adagrad(Optimizer):
-    """AdaGrad with torch.optim.Adagrad's arguments, defaults and update semantics (chapter rmsprop).
+    """AdaGrad with torch.optim.Adagrad's arguments, defaults and update semantics (book, chapter rmsprop).
 
-    Per coordinate, with :math:`\\lambda` = ``weight_decay``::
+    Per coordinate, with learning rate :math:`\\eta` (``lr``; :math:`\\eta_t` = ``lr(t)`` for a
+    schedule), :math:`\\lambda` = ``weight_decay`` and the sum of squared gradients :math:`G`
+    (``sum_sq``, torch's ``state["sum"]``), step :math:`t` is::
 
         g      <- g + lambda * theta                  (L2 regularisation)
-        lr_t    = lr / (1 + (t - 1) * lr_decay)
-        G      <- G + g**2                            (G = sum_sq, starts at initial_accumulator_value)
-        theta  <- theta - lr_t * g / (sqrt(G) + eps)
+        G      <- G + g**2                            (G starts at initial_accumulator_value)
+        theta  <- theta - eta_t / (1 + (t - 1) * lr_decay) * g / (sqrt(G) + eps)
 
     Each coordinate's step shrinks like ``1/sqrt(t)`` for gradients of constant size.
 
     Parameters
     ----------
-    lr : float, default 1e-2
-        Learning rate eta, >= 0.
+    lr : float or callable, default 1e-2
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     lr_decay : float, default 0
         Learning-rate decay, >= 0.
     weight_decay : float, default 0

@@ -1,7 +1,7 @@
 """Adam (Kingma and Ba, 2015), chapter "adam" of the book; AdamW builds on it (``adamw.py``).
 
 With gradient :math:`g_t`, decay rates :math:`\\beta_1, \\beta_2`, learning rate :math:`\\eta`
-and :math:`\\epsilon`, one step is Algorithm 1 of the paper (book, Adam, Eqs. (1)-(5)):
+and :math:`\\epsilon`, one step is Algorithm 1 of the paper (book, chapter adam):
 
 .. math::
 
@@ -32,33 +32,37 @@ class AdamState(State):
 
 
 class Adam(Optimizer):
-    """Adam with torch.optim.Adam's arguments, defaults and update semantics (chapter adam).
+    """Adam with torch.optim.Adam's arguments, defaults and update semantics (book, chapter adam).
 
-    Update rule (book, chapter adam, Eqs. (1)-(5)), with :math:`\\lambda` = ``weight_decay``::
+    Algorithm 1 of Kingma and Ba (who write alpha for the book's eta), with learning rate
+    :math:`\\eta` (``lr``; :math:`\\eta_t` = ``lr(t)`` for a schedule), decay rates
+    :math:`\\beta_1, \\beta_2` (``betas``), :math:`\\epsilon` (``eps``) and :math:`\\lambda` =
+    ``weight_decay``; step :math:`t` is::
 
         g      <- g + lambda * theta                  (L2 regularisation, as torch.optim.Adam)
         m      <- beta1 * m + (1 - beta1) * g
         v      <- beta2 * v + (1 - beta2) * g**2
         m_hat  =  m / (1 - beta1**t)
         v_hat  =  v / (1 - beta2**t)                  (AMSGrad: v_max <- max(v_max, v); v_hat = v_max / (1 - beta2**t))
-        theta  <- theta - lr * m_hat / (sqrt(v_hat) + eps)
+        theta  <- theta - eta_t * m_hat / (sqrt(v_hat) + eps)
 
     With ``decoupled_weight_decay=True`` (torch >= 2.6 has the same flag) the L2 line is
-    replaced by ``theta <- theta * (1 - lr * lambda)`` before the step: that is :class:`AdamW`.
+    replaced by ``theta <- theta * (1 - eta_t * lambda)`` before the step: that is :class:`AdamW`.
 
-    ``eps_placement="eps_hat"`` gives the form of Kingma and Ba's section 2 used by
-    Keras/TensorFlow, where eps is added to the square root of the *uncorrected* ``v``::
+    ``eps_placement="eps_hat"`` gives the form of Kingma and Ba's section 2 used by Keras and
+    TensorFlow, where :math:`\\hat\\epsilon` (``eps``) is added to the square root of the
+    *uncorrected* ``v`` and the bias corrections move into the step size (Kingma and Ba's
+    alpha_t)::
 
-        alpha_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)
-        theta  <- theta - alpha_t * m / (sqrt(v) + eps)
+        theta  <- theta - eta_t * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps_hat)
 
-    The two agree exactly when ``eps_algorithm1 = eps_hat / sqrt(1 - beta2**t)`` (book, Adam,
-    Eq. (15)).
+    The two agree exactly when ``eps = eps_hat / sqrt(1 - beta2**t)`` (book, chapter adam).
+    The tests pin this form to trajectories recorded with Keras 3.
 
     Parameters
     ----------
-    lr : float, default 1e-3
-        Learning rate (step size) eta, >= 0.
+    lr : float or callable, default 1e-3
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     betas : (float, float), default (0.9, 0.999)
         Decay rates (beta1, beta2), each in [0, 1).
     eps : float, default 1e-8

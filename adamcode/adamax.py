@@ -16,22 +16,24 @@ class AdamaxState(State):
 
 
 class Adamax(Optimizer):
-    """Adamax with torch.optim.Adamax's arguments, defaults and update semantics (chapter beyond-adam).
+    """Adamax with torch.optim.Adamax's arguments, defaults and update semantics (book, chapter beyond-adam).
 
-    With :math:`\\lambda` = ``weight_decay``::
+    With learning rate :math:`\\eta` (``lr``; :math:`\\eta_t` = ``lr(t)`` for a schedule),
+    :math:`\\lambda` = ``weight_decay`` and the exponentially weighted infinity norm :math:`u`
+    (torch's ``exp_inf``), step :math:`t` is::
 
         g      <- g + lambda * theta                  (L2 regularisation)
         m      <- beta1 * m + (1 - beta1) * g
-        u      <- max(beta2 * u, |g| + eps)           (torch's exp_inf; eps inside the max)
-        theta  <- theta - lr / (1 - beta1**t) * m / u
+        u      <- max(beta2 * u, |g| + eps)           (eps inside the max, as torch)
+        theta  <- theta - eta_t / (1 - beta1**t) * m / u
 
     Only ``m`` is bias-corrected: ``u`` is a maximum, not an average, so it has no bias towards
     zero. The paper's Algorithm 2 has no eps; torch adds it to ``|g|`` inside the max.
 
     Parameters
     ----------
-    lr : float, default 2e-3
-        Learning rate eta, >= 0.
+    lr : float or callable, default 2e-3
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     betas : (float, float), default (0.9, 0.999)
         Decay rates (beta1, beta2), each in [0, 1).
     eps : float, default 1e-8

@@ -42,8 +42,8 @@ class State:
     """Base of the state records: subclasses are frozen dataclasses, declared like a ``NamedTuple``.
 
     ``class AdamState(State): t: int; m: np.ndarray; ...`` gives a record with those fields, the
-    repr ``AdamState(t=1, m=array(...), ...)``, iteration over the field values, and
-    ``_fields``, ``_replace(**changes)`` and ``_asdict()`` as a ``NamedTuple`` has them.
+    repr ``AdamState(t=1, m=array(...), ...)``, iteration over the field values and indexing
+    (``state[1:]``), and ``_fields``, ``_replace(**changes)`` and ``_asdict()`` as a ``NamedTuple`` has them.
     Assigning to a field raises ``AttributeError``; ``Optimizer.step_`` alone advances a record
     in place.
     """
@@ -60,6 +60,9 @@ class State:
 
     def __len__(self) -> int:
         return len(self._fields)
+
+    def __getitem__(self, index):
+        return tuple(self)[index]
 
     def _replace(self, **changes) -> "State":
         return dataclasses.replace(self, **changes)
@@ -144,9 +147,27 @@ class Optimizer(metaclass=_Frozen):
     # -- states ------------------------------------------------------------------------------
     def required_buffers(self) -> tuple[str, ...]:
         """The state buffers this configuration reads and writes (``buffers`` minus those of options that are off)."""
-        optional = {b for names in self.option_buffers.values() for b in names}
-        on = {b for option, names in self.option_buffers.items() if getattr(self, option) for b in names}
-        return tuple(b for b in self.buffers if b not in optional or b in on)
+        cached = self.__dict__.get("_required_buffers")
+        if cached is None:  # the hyperparameters are frozen, so this is computed once
+            optional = {b for names in self.option_buffers.values() for b in names}
+            on = {b for option, names in self.option_buffers.items() if getattr(self, option) for b in names}
+            cached = tuple(b for b in self.buffers if b not in optional or b in on)
+            object.__setattr__(self, "_required_buffers", cached)
+        return cached
+
+    @classmethod
+    def _state_type(cls) -> type:
+        """The class of the records ``init`` makes (found once per optimizer class, from a small init).
+
+        ``object`` (no check) if a default instance cannot init a 2-D array (e.g. it needs arguments).
+        """
+        if "_state_class" not in cls.__dict__:
+            try:
+                found = type(cls()._init(np.zeros((2, 2))))
+            except Exception:  # pragma: no cover - an optimizer that needs constructor arguments
+                found = object
+            type.__setattr__(cls, "_state_class", found)
+        return cls.__dict__["_state_class"]
 
     def _needed_by(self, buffer: str) -> str:
         for option, names in self.option_buffers.items():
@@ -165,6 +186,10 @@ class Optimizer(metaclass=_Frozen):
         missing = [field for field in ("t",) + tuple(self.buffers) if not hasattr(state, field)]
         if missing:
             raise ValueError(f"Invalid state: {type(state).__name__} has no field {missing[0]!r} "
+                             "(a state made by another optimizer's init?)")
+        expected = self._state_type()
+        if not isinstance(state, expected):
+            raise ValueError(f"Invalid state: {type(state).__name__} is not a {expected.__name__} "
                              "(a state made by another optimizer's init?)")
         for field in self.required_buffers():
             buffer = getattr(state, field)

@@ -1,8 +1,6 @@
 """Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms"), chapter "beyond-adam"."""
 from __future__ import annotations
 
-from typing import Optional
-
 import numpy as np
 
 from . import _inplace, _mechanics, _validate
@@ -17,25 +15,30 @@ class LionState(State):
 
 
 class Lion(Optimizer):
-    """Lion, EvoLved Sign Momentum (Chen et al. 2023, Algorithm 2), chapter beyond-adam.
+    """Lion, EvoLved Sign Momentum (Chen et al. 2023, Algorithm 2), book, chapter beyond-adam.
 
-    Not in torch.optim; names and defaults follow the authors' reference code. With
-    :math:`\\lambda` = ``weight_decay``::
+    Not in torch.optim; names and defaults follow the authors' reference code. In the book's
+    notation ``betas = (beta_c, beta)``: the interpolation weight :math:`\\beta_c` of the update
+    direction and the momentum coefficient :math:`\\beta` (the paper's beta1, beta2); with
+    learning rate :math:`\\eta` (``lr``; :math:`\\eta_t` = ``lr(t)`` for a schedule) and
+    :math:`\\lambda` = ``weight_decay``, step :math:`t` is::
 
-        c      = beta1 * m + (1 - beta1) * g          (interpolation used for the step)
-        theta <- theta * (1 - lr * lambda)            (decoupled weight decay)
-        theta <- theta - lr * sign(c)                 (every coordinate moves by exactly lr)
-        m     <- beta2 * m + (1 - beta2) * g          (the one state buffer)
+        c      = beta_c * m + (1 - beta_c) * g        (interpolation used for the step)
+        theta <- theta * (1 - eta_t * lambda)         (decoupled weight decay)
+        theta <- theta - eta_t * sign(c)              (every coordinate moves by exactly eta_t)
+        m     <- beta * m + (1 - beta) * g            (the one state buffer)
 
-    that is ``theta <- theta - lr * (sign(c) + lambda * theta)``. One buffer instead of Adam's
-    two; ``sign(0) = 0``.
+    that is ``theta <- theta - eta_t * (sign(c) + lambda * theta)``. One buffer instead of
+    Adam's two; ``sign(0) = 0``.
 
     Parameters
     ----------
-    lr : float, default 1e-4
-        Learning rate eta, >= 0 (typically 3-10 times smaller than Adam's).
+    lr : float or callable, default 1e-4
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
+        (typically 3-10 times smaller than Adam's).
     betas : (float, float), default (0.9, 0.99)
-        beta1 for the step's interpolation, beta2 for the buffer, each in [0, 1).
+        (beta_c, beta): beta_c for the step's interpolation, beta for the buffer, each in [0, 1)
+        (attributes ``beta1``, ``beta2``, the paper's names).
     weight_decay : float, default 0
         Decoupled weight decay lambda, >= 0.
     """

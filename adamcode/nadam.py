@@ -8,7 +8,7 @@ from .base import Optimizer, State
 
 
 class NAdamState(State):
-    """NAdam's state after ``t`` steps: ``m``, ``v`` and the product ``mu_product`` = mu_1 ... mu_t."""
+    """NAdam's state after ``t`` steps: ``m``, ``v`` and ``mu_product`` (torch's name), the product beta1_1 ... beta1_t of the momentum schedule."""
 
     t: int
     m: np.ndarray
@@ -17,31 +17,36 @@ class NAdamState(State):
 
 
 def mu_schedule(beta1: float, momentum_decay: float, t: int) -> float:
-    """Dozat's momentum schedule as in torch: ``mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay))``."""
+    """Dozat's momentum schedule as in torch, the book's :math:`\\beta_{1,t}` (Dozat's and torch's mu_t).
+
+    ``beta1_t = beta1 * (1 - 0.5 * 0.96**(t * psi))`` with :math:`\\psi` = ``momentum_decay``.
+    """
     return beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
 
 
 class NAdam(Optimizer):
-    """NAdam with torch.optim.NAdam's arguments, defaults and update semantics (chapter beyond-adam).
+    """NAdam with torch.optim.NAdam's arguments, defaults and update semantics (book, chapter beyond-adam).
 
-    With :math:`\\lambda` = ``weight_decay`` and :math:`\\psi` = ``momentum_decay``::
+    With learning rate :math:`\\eta` (``lr``; :math:`\\eta_t` = ``lr(t)`` for a schedule),
+    :math:`\\lambda` = ``weight_decay``, :math:`\\psi` = ``momentum_decay`` and the momentum
+    schedule :math:`\\beta_{1,t}` (Dozat's and torch's mu_t), step :math:`t` is::
 
-        g      <- g + lambda * theta                  (L2; decoupled_weight_decay: theta <- theta * (1 - lr * lambda))
-        mu_t    = beta1 * (1 - 0.5 * 0.96**(t * psi))       and mu_{t+1} likewise
-        P_t     = mu_1 * mu_2 * ... * mu_t                  (mu_product)
+        g      <- g + lambda * theta                  (L2; decoupled_weight_decay: theta <- theta * (1 - eta_t * lambda))
+        beta1_t = beta1 * (1 - 0.5 * 0.96**(t * psi))       and beta1_{t+1} likewise
+        prod_t  = beta1_1 * beta1_2 * ... * beta1_t         (mu_product)
         m      <- beta1 * m + (1 - beta1) * g
         v      <- beta2 * v + (1 - beta2) * g**2
         v_hat   = v / (1 - beta2**t)
-        theta  <- theta - lr * (1 - mu_t) / (1 - P_t) * g / (sqrt(v_hat) + eps)
-                        - lr * mu_{t+1} / (1 - P_t * mu_{t+1}) * m / (sqrt(v_hat) + eps)
+        theta  <- theta - eta_t * (1 - beta1_t) / (1 - prod_t) * g / (sqrt(v_hat) + eps)
+                        - eta_t * beta1_{t+1} / (1 - prod_t * beta1_{t+1}) * m / (sqrt(v_hat) + eps)
 
-    The first-moment "bias corrections" are the products of the mu schedule, not
+    The first-moment "bias corrections" are the products of the schedule, not
     ``1 - beta1**t``; ``m`` itself still averages with the constant ``beta1``.
 
     Parameters
     ----------
-    lr : float, default 2e-3
-        Learning rate eta, >= 0.
+    lr : float or callable, default 2e-3
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     betas : (float, float), default (0.9, 0.999)
         Decay rates (beta1, beta2), each in [0, 1).
     eps : float, default 1e-8
@@ -49,7 +54,7 @@ class NAdam(Optimizer):
     weight_decay : float, default 0
         Weight decay lambda, >= 0 (L2 unless ``decoupled_weight_decay``).
     momentum_decay : float, default 4e-3
-        psi of the mu schedule, >= 0.
+        psi of the momentum schedule beta1_t, >= 0.
     decoupled_weight_decay : bool, default False
         Decay the parameters directly, as AdamW does (torch's flag; "NAdamW").
     """

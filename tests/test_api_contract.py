@@ -109,6 +109,7 @@ def test_state_fields_cannot_be_assigned_by_users():
     with pytest.raises(AttributeError):
         s.m = np.ones(3)
     assert isinstance(s, State) and s._replace(t=2).t == 2 and s.t == 0
+    assert s[0] == 0 and s[1] is s.m and s[1:] == (s.m, s.v, None) and len(s) == 4   # as a NamedTuple
 
 
 def test_step_in_place_refuses_a_record_it_cannot_advance():
@@ -116,11 +117,14 @@ def test_step_in_place_refuses_a_record_it_cannot_advance():
 
     class Plain(NamedTuple):
         t: int
-        v: np.ndarray
+        m: np.ndarray
     p = np.ones(3)
-    with pytest.raises(ValueError, match="Invalid state: Plain is not an adamcode.base.State"):
-        ac.Momentum().step_(p, p.copy(), Plain(0, np.zeros(3)))
+    for method in ("step", "step_"):
+        with pytest.raises(ValueError, match="Invalid state: Plain is not a MomentumState"):
+            getattr(ac.Momentum(), method)(p, p.copy(), Plain(0, np.zeros(3)))
     assert np.array_equal(p, np.ones(3))
+    with pytest.raises(ValueError, match="Invalid state: LionState is not a MomentumState"):
+        ac.Momentum().step(p, p, ac.Lion().init(p))          # the same field names, another method
 
 
 # --- 2. states from another configuration -----------------------------------------------------
@@ -275,3 +279,33 @@ def test_import_adamcode_does_not_import_sympy_and_is_fast():
     code = "import adamcode, sys; adamcode.symbolic.adam_step; print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "True"                          # loaded on first use
+
+
+def test_the_runners_and_chapter_helpers_accept_a_schedule():
+    from adamcode import problems
+    from adamcode.chapters import rmsprop as chapter
+    problem = problems.ReddiOnline(C=3.0)
+    numeric = ac.run_online(ac.Adam(lr=0.5, betas=(0.0, 0.1)), problem, 6)
+    scheduled = ac.run_online(ac.Adam(lr=lambda t: 0.5, betas=(0.0, 0.1)), problem, 6)
+    assert np.array_equal(numeric.x, scheduled.x) and np.array_equal(numeric.lr, scheduled.lr)
+    opt = ac.Adagrad(lr=lambda t: 0.1 / t)
+    _, state = opt.step(np.ones(2), np.ones(2), opt.init(np.ones(2)))
+    _, state = opt.step(np.ones(2), np.ones(2), state)
+    # step 2: eta_2 = 0.05, G = 2: eta_2 / (sqrt(2) + eps)
+    np.testing.assert_allclose(chapter.effective_lr(opt, state), 0.05 / (np.sqrt(2.0) + 1e-10), rtol=1e-15)
+    traj = ac.run(ac.SGD(lr=lambda t: 0.5 ** t), lambda p: np.ones_like(p), np.zeros(1), 3)
+    np.testing.assert_allclose(traj.params[:, 0], [0, -0.5, -0.75, -0.875], rtol=1e-15)
+
+
+def test_integer_arguments_accept_numpy_integers():
+    p = np.ones(10, dtype=np.float32)
+    opt = ac.Adam()
+    s = opt.init(p)
+    opt.step_(p, np.ones(10, dtype=np.float32), s, block=np.int64(4))      # NumPy's integers are integers
+    assert s.t == 1
+    for bad in (0, 2.0, True):
+        with pytest.raises(ValueError, match=f"Invalid block: block={bad!r}"):
+            opt.step_(p, np.ones(10, dtype=np.float32), s, block=bad)
+    from adamcode import bench
+    with pytest.raises(ValueError, match="Invalid repeat: repeat=0"):
+        bench.measure(sizes=(10,), repeat=0, with_torch=False)

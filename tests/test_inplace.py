@@ -124,7 +124,7 @@ def test_invalid_arguments_raise_naming_them():
         (lambda: ac.Adam(amsgrad=True).step_(p, g, s), "state.v_max is None, but amsgrad=True needs it"),
         (lambda: opt.step_(p, g, ac.Lion().init(p)), "has no field 'v'"),
         (lambda: opt.step_(p, g, s, block=0), "Invalid block: block=0"),
-        (lambda: ac.Momentum().step_(p, g, ac.Momentum().init(p)._replace(v=p)), "state.v shares memory with params"),
+        (lambda: ac.Momentum().step_(p, g, ac.Momentum().init(p)._replace(m=p)), "state.m shares memory with params"),
     ]
     for call, message in cases:
         with pytest.raises(ValueError) as info:

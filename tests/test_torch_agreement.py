@@ -1,9 +1,13 @@
-"""adamcode reproduces torch.optim's trajectories to 1e-9 relative, without torch installed.
+"""adamcode reproduces torch.optim's trajectories to a normwise relative error of 1e-12, without torch.
 
 tests/reference/make_torch_reference.py recorded, with torch 2.13.0 in float64, the parameters
 after every one of 300 steps of every optimizer and option on a noisy quadratic with condition
 number 1e4. Here adamcode replays the same gradient sequence (``A theta - b + noise[k]``,
-evaluated at adamcode's own parameters) and must stay on torch's trajectory.
+evaluated at adamcode's own parameters) and must stay on torch's trajectory: at every step
+``||theta_ours - theta_torch||_2 <= 1e-12 ||theta_torch||_2``. The observed errors are 0 to
+4e-15 (torch orders some operations differently, e.g. ``addcdiv``), so 1e-12 leaves a margin of
+about 250; it catches eps changed by 1% (errors 6e-12 for "Adam", 8e-10 for "Adam betas eps"),
+which the former 1e-9 missed, and eps on sqrt(v) instead of sqrt(v_hat) (1e-8 and 2e-7).
 """
 import functools
 import json
@@ -16,12 +20,13 @@ import adamcode
 
 HERE = pathlib.Path(__file__).parent / "reference"
 # torch_trajectories_radam_adadelta.npz holds issue 14's cases (RAdam, Adadelta), recorded by the
-# same script on its own copy of the problem; each file is replayed against its own A, b, noise.
+# same script on its own copy of the problem (regenerating the first file on another machine does
+# not reproduce its A bit for bit); each file is replayed against its own A, b, noise.
 FILES = [np.load(HERE / "torch_trajectories.npz"), np.load(HERE / "torch_trajectories_radam_adadelta.npz")]
 REFERENCE = FILES[0]
 ALL = [(f, i, case) for f, ref in enumerate(FILES) for i, case in enumerate(json.loads(str(ref["cases"])))]
 CASES = [case for _, _, case in ALL]
-TOLERANCE = 1e-9
+TOLERANCE = 1e-12
 
 
 @functools.lru_cache(maxsize=None)
@@ -63,9 +68,9 @@ def torch_trajectory(index):
 
 
 def relative_error(ours, reference):
-    """Largest |ours - torch| over all steps and coordinates, relative to the size of torch's params at that step."""
-    scale = np.max(np.abs(reference), axis=1, keepdims=True)
-    return float(np.max(np.abs(ours - reference) / scale))
+    """The normwise relative error ``||ours - torch||_2 / ||torch||_2``, largest over the steps (rows)."""
+    ours, reference = np.atleast_2d(ours), np.atleast_2d(reference)
+    return float(np.max(np.linalg.norm(ours - reference, axis=1) / np.linalg.norm(reference, axis=1)))
 
 
 def test_reference_covers_every_torch_optimizer_and_option():
@@ -108,7 +113,7 @@ def test_final_state_is_torchs_state(index):
     theirs = torch_state(index)
     if case["adamcode"] == "Momentum":  # torch's buffer is the sum, adamcode's v the average
         beta = case["adamcode_kwargs"]["beta"]
-        np.testing.assert_allclose(state.v / (1 - beta), theirs["momentum_buffer"], rtol=1e-9)
+        assert relative_error(state.v / (1 - beta), theirs["momentum_buffer"]) <= TOLERANCE
         return
     names = {"RMSprop": RMSPROP_NAMES, "Adadelta": ADADELTA_NAMES}.get(case["adamcode"], TORCH_NAMES)
     ours = {names[field]: value for field, value in state._asdict().items() if value is not None}
@@ -116,14 +121,4 @@ def test_final_state_is_torchs_state(index):
         del ours["step"]  # torch's SGD keeps no step counter
     assert set(ours) == set(theirs)
     for key, value in theirs.items():
-        np.testing.assert_allclose(ours[key], value, rtol=1e-9, atol=1e-300, err_msg=key)
-
-
-@pytest.mark.parametrize("index", [k for k, (f, _, _) in enumerate(ALL) if f == 1],
-                         ids=[case["name"] for f, _, case in ALL if f == 1])
-def test_radam_and_adadelta_agree_to_1e_12(index):
-    """Issue 14's optimizers are held to a normwise relative error of 1e-12 on the float64 trajectory."""
-    reference = torch_trajectory(index)
-    ours, _ = replay(index)
-    worst = max(np.linalg.norm(a - b) / np.linalg.norm(b) for a, b in zip(ours, reference))
-    assert worst <= 1e-12
+        assert relative_error(np.reshape(ours[key], -1), np.reshape(value, -1)) <= TOLERANCE, key
