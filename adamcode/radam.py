@@ -3,7 +3,7 @@
 Adam's adaptive learning rate :math:`1/\\sqrt{\\hat v_t}` has a large variance in the first steps,
 when :math:`v_t` averages only a few squared gradients. RAdam replaces it by plain momentum SGD
 until the variance is finite and then multiplies Adam's step by the rectification term
-:math:`r_t` (book, schedules, Eqs. (rho-inf)-(r)):
+:math:`r_t` (book, chapter schedules, Eqs. (5)-(9)):
 
 .. math::
 

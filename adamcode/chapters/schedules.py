@@ -1,7 +1,7 @@
 """The variance of Adam's adaptive learning rate, RAdam's warmup, Adadelta's growing step
 (book, chapter schedules).
 
-* :func:`adaptive_lr_variance` -- the measured variance of ``psi_t = 1/sqrt(v_hat_t)`` over many
+* :func:`adaptive_lr_variance` -- the measured variance of Adam's adaptive learning rate ``1/sqrt(v_hat_t)`` over many
   independent coordinates fed standard normal gradients (Liu et al.'s argument for warmup).
 * :func:`sma_variance` -- Liu et al.'s first-order approximation of that variance for an
   average of ``rho`` squared gradients, ``rho / (2 (rho - 2)(rho - 4))`` (per unit ``sigma**2``).
@@ -38,7 +38,7 @@ def adaptive_lr_variance(beta2: float, T: int, runs: int = 20000, seed: int = 0)
 
 
 def sma_variance(rho):
-    """Liu et al.'s approximation ``Var[psi] ~ rho / (2 (rho - 2)(rho - 4))`` (sigma = 1), ``inf`` for ``rho <= 4``."""
+    """Liu et al.'s approximation ``Var[1/sqrt(v)] ~ rho / (2 (rho - 2)(rho - 4))`` (sigma = 1), ``inf`` for ``rho <= 4``."""
     rho = np.asarray(rho, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(rho > 4, rho / (2 * (rho - 2) * (rho - 4)), np.inf)

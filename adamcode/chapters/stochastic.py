@@ -49,7 +49,7 @@ def example_covariance(problem, theta) -> np.ndarray:
 
 def minibatch_covariance(problem, theta, batch_size: int, replace: bool = False) -> np.ndarray:
     """The covariance of the minibatch gradient: ``Sigma/B`` with replacement,
-    ``Sigma/B * (N - B)/(N - 1)`` without (chapter stochastic, Eq. (var))."""
+    ``Sigma/B * (N - B)/(N - 1)`` without (chapter stochastic, Eq. (2))."""
     Sigma = example_covariance(problem, theta)
     N = len(problem.example_grads(theta))
     B = _validate.integer("batch_size", batch_size, 1)
