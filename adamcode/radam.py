@@ -64,7 +64,7 @@ class RAdam(Optimizer):
         if rho_t > 5:  theta <- theta - lr * m_hat * sqrt(1 - beta2**t) / (sqrt(v) + eps) * r_t
         else:          theta <- theta - lr * m_hat              (momentum SGD, no adaptive scaling)
 
-    with ``r_t`` from :func:`rectification`. Note where eps sits: torch adds it to ``sqrt(v)``,
+    with ``r_t`` from :func:`adamcode.radam.rectification`. Note where eps sits: torch adds it to ``sqrt(v)``,
     *before* the bias correction ``sqrt(1 - beta2**t)`` multiplies, unlike Adam's
     ``sqrt(v_hat) + eps``. With the default ``beta2 = 0.999`` the first five steps
     (``t <= 5``) are unrectified; ``rho_t`` passes 5 at ``t = 6``.
