@@ -67,17 +67,18 @@ class OptaxAMSGrad(Optimizer):
 class AdamWPaper(Optimizer):
     """AdamW exactly as Algorithm 2 of Loshchilov and Hutter (2019) writes it (chapter adamw).
 
-    With base learning rate ``alpha``, schedule multiplier ``eta_t = schedule(t)`` and weight
-    decay ``lambda_p`` (book, AdamW, Eq. (7))::
+    With base learning rate ``alpha`` (the paper's name; the book writes :math:`\\eta`), schedule
+    multiplier ``zeta_t = schedule(t)`` (the paper writes :math:`\\eta_t`, the book :math:`\\zeta_t`)
+    and weight decay ``lambda_p`` (book, AdamW, Eq. (7))::
 
         m      <- beta1 * m + (1 - beta1) * g
         v      <- beta2 * v + (1 - beta2) * g**2
         m_hat  =  m / (1 - beta1**t)
         v_hat  =  v / (1 - beta2**t)
-        theta  <- theta - eta_t * (alpha * m_hat / (sqrt(v_hat) + eps) + lambda_p * theta)
+        theta  <- theta - zeta_t * (alpha * m_hat / (sqrt(v_hat) + eps) + lambda_p * theta)
 
-    The decay per step is ``eta_t * lambda_p``: it follows the schedule but not ``alpha``.
-    :class:`adamcode.AdamW` with ``lr = alpha * eta_t`` and ``weight_decay = lambda_p / alpha``
+    The decay per step is ``zeta_t * lambda_p``: it follows the schedule but not ``alpha``.
+    :class:`adamcode.AdamW` with ``lr = alpha * zeta_t`` and ``weight_decay = lambda_p / alpha``
     takes the same steps (:func:`paper_to_framework`). The state is an :class:`adamcode.AdamState`.
 
     Parameters
@@ -91,7 +92,7 @@ class AdamWPaper(Optimizer):
     weight_decay : float, default 0
         The paper's ``lambda_p``, >= 0.
     schedule : callable, default constant 1
-        ``schedule(t)`` returns the multiplier ``eta_t`` (a finite number >= 0) for step
+        ``schedule(t)`` returns the multiplier ``zeta_t`` (a finite number >= 0) for step
         ``t = 1, 2, ...``.
     """
 
@@ -104,13 +105,13 @@ class AdamWPaper(Optimizer):
         self.eps = _validate.eps(eps)
         self.weight_decay = _validate.weight_decay(weight_decay)
         if schedule is not None and not callable(schedule):
-            raise ValueError(f"Invalid schedule: schedule={schedule!r} (must be callable t -> eta_t)")
+            raise ValueError(f"Invalid schedule: schedule={schedule!r} (must be callable t -> zeta_t)")
         self.schedule = schedule
         self._hyper = dict(alpha=self.alpha, betas=(self.beta1, self.beta2), eps=self.eps,
                            weight_decay=self.weight_decay)
 
     def multiplier(self, t: int) -> float:
-        """The schedule multiplier ``eta_t`` at step ``t`` (1 without a schedule)."""
+        """The schedule multiplier ``zeta_t`` at step ``t`` (1 without a schedule)."""
         if self.schedule is None:
             return 1.0
         return _validate.nonnegative("schedule(t)", self.schedule(t), "schedule multiplier")
@@ -121,10 +122,10 @@ class AdamWPaper(Optimizer):
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: AdamState):
         t = state.t + 1
-        eta_t = self.multiplier(t)
+        zeta_t = self.multiplier(t)
         m = _mechanics.ema(self.beta1, state.m, g)
         v = _mechanics.ema(self.beta2, state.v, g * g)
         m_hat = m / _mechanics.bias_correction(self.beta1, t)
         v_hat = v / _mechanics.bias_correction(self.beta2, t)
         step = self.alpha * m_hat / (np.sqrt(v_hat) + self.eps) + self.weight_decay * params
-        return params - eta_t * step, AdamState(t=t, m=m, v=v)
+        return params - zeta_t * step, AdamState(t=t, m=m, v=v)
