@@ -49,11 +49,11 @@ class Adam(Optimizer):
     ``eps_placement="eps_hat"`` gives the form of Kingma and Ba's section 2 used by
     Keras/TensorFlow, where eps is added to the square root of the *uncorrected* ``v``::
 
-        alpha_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)
-        theta  <- theta - alpha_t * m / (sqrt(v) + eps)
+        eta_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)
+        theta  <- theta - eta_t * m / (sqrt(v) + eps)
 
     The two agree exactly when ``eps_algorithm1 = eps_hat / sqrt(1 - beta2**t)`` (book, Adam,
-    Eq. (15)).
+    Eq. (17)).
 
     Parameters
     ----------
