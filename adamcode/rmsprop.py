@@ -12,7 +12,7 @@ from .base import Optimizer
 class RMSpropState(NamedTuple):
     """RMSprop's state after ``t`` steps.
 
-    ``v`` is the EMA of squared gradients (torch's ``square_avg``, seed 004's E[g^2]);
+    ``v`` is the EMA of squared gradients (torch's ``square_avg``, source document 004's E[g^2]);
     ``g_avg`` the EMA of gradients (``centered=True`` only, torch's ``grad_avg``);
     ``momentum_buffer`` the buffer ``b`` (``momentum > 0`` only).
     """
@@ -26,18 +26,18 @@ class RMSpropState(NamedTuple):
 class RMSprop(Optimizer):
     """RMSProp with torch.optim.RMSprop's arguments, defaults and update semantics (chapter rmsprop).
 
-    With decay rate :math:`\\alpha` (``alpha``, the beta2 of Adam), momentum :math:`\\mu` and
-    :math:`\\lambda` = ``weight_decay``::
+    With decay rate :math:`\\beta_2` (torch's ``alpha``; the book writes beta2, as in Adam), momentum
+    :math:`\\beta` (``momentum``) and :math:`\\lambda` = ``weight_decay``::
 
         g      <- g + lambda * theta                  (L2 regularisation)
-        v      <- alpha * v + (1 - alpha) * g**2
+        v      <- beta2 * v + (1 - beta2) * g**2      (beta2 = alpha)
         s       = sqrt(v) + eps                       (no bias correction; eps after the sqrt)
-        eps_in_sqrt:  s = sqrt(v + eps)               (seed 004, Keras, TensorFlow, Optax)
-        centered:  g_avg <- alpha * g_avg + (1 - alpha) * g;  s = sqrt(v - g_avg**2) + eps
-        mu > 0:    b <- mu * b + g / s;  theta <- theta - lr * b
-        mu = 0:    theta <- theta - lr * g / s
+        eps_in_sqrt:  s = sqrt(v + eps)               (source document 004, Keras, TensorFlow, Optax)
+        centered:  g_avg <- beta2 * g_avg + (1 - beta2) * g;  s = sqrt(v - g_avg**2) + eps
+        beta > 0:  z <- beta * z + g / s;  theta <- theta - lr * z
+        beta = 0:  theta <- theta - lr * g / s
 
-    Seed 004's RMSProp, ``theta - lr * g / sqrt(E[g^2] + eps)``, is
+    Source document 004's RMSProp, ``theta - lr * g / sqrt(E[g^2] + eps)``, is
     ``RMSprop(lr=0.001, alpha=0.9, eps_in_sqrt=True)`` (chapter rmsprop compares the two
     placements of eps).
 
@@ -58,7 +58,7 @@ class RMSprop(Optimizer):
         root mean square.
     eps_in_sqrt : bool, default False
         Add ``eps`` inside the square root, ``sqrt(v + eps)`` (with ``centered``:
-        ``sqrt(v - g_avg**2 + eps)``), as seed 004, Keras and TensorFlow's ``ApplyRMSProp`` do.
+        ``sqrt(v - g_avg**2 + eps)``), as source document 004, Keras and TensorFlow's ``ApplyRMSProp`` do.
         torch.optim.RMSprop has no such option; the default is torch's ``sqrt(v) + eps``.
     """
 

@@ -104,7 +104,7 @@ def rmsprop_step(theta, v, g, lr, alpha, eps, weight_decay=0, momentum=0, center
                  g_avg=None, momentum_buffer=None, eps_in_sqrt=False):
     """One RMSprop step (torch's form, no bias correction, eps after the square root).
 
-    ``eps_in_sqrt=True`` puts eps inside the root, ``s = sqrt(v + eps)``: seed 004's form
+    ``eps_in_sqrt=True`` puts eps inside the root, ``s = sqrt(v + eps)``: source document 004's form
     (book, chapter rmsprop).
 
     Keys ``g``, ``v`` (EMA of g**2), ``g_avg`` (``centered`` only, else ``None``), ``s`` (the
