@@ -30,7 +30,7 @@ def test_constant_gradient_gives_a_step_of_one():
 def test_growing_gradients_attain_the_cauchy_schwarz_bound(beta1, beta2):
     T, ramp = 3000, 400
     step = last_step(growing_gradients(beta1, beta2, T, ramp), beta1, beta2)
-    # equality in Cauchy-Schwarz over the last `ramp` terms: sum_k a_k^2 / c_k, k = 0..ramp-1
+    # equality in Cauchy-Schwarz over the last `ramp` terms: sum_k omega_k^2 / nu_k, k = 0..ramp-1
     r = beta1**2 / beta2
     ratio = (math.sqrt(1 - beta2**T) / (1 - beta1**T) * (1 - beta1) / math.sqrt(1 - beta2)
              * math.sqrt((1 - r**ramp) / (1 - r)))
