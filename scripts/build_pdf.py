@@ -55,7 +55,7 @@ def missing_tools() -> list[str]:
 
 
 FIRST_CHAPTER = "gradient-descent"   # the first numbered chapter: everything before it is front matter
-LANGUAGE_LINK = re.compile(r"^\\sphinxAtStartPar\n\\sphinxhref\{[^}]*\}\{[^}]*(?:阅读中文版|Read in English)[^}]*\}\n", re.M)
+LANGUAGE_LINK = re.compile(r"^\\sphinxAtStartPar\n\\DUrole\{xref,myst\}\{(?:阅读中文版|Read in English) →\}\n", re.M)
 
 
 def language_toc(language: str, root: str) -> dict:
@@ -154,7 +154,6 @@ def write_sources(language: str, work: pathlib.Path) -> tuple[pathlib.Path, path
     config["latex"] = {"latex_engine": "xelatex", "use_jupyterbook_latex": False,
                        "latex_documents": {"targetname": f"adamcode-{language}.tex",
                                            "title": TITLES[language]["title"]}}
-    config["title"] = TITLES[language]["title"]
     work.mkdir(parents=True, exist_ok=True)
     toc_path, config_path = work / "_toc.yml", work / "_config.yml"
     toc_path.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -102,3 +102,9 @@ def test_equation_numbers_are_the_sites(language):
             r'id="equation-([^"]+)">.*?<span class="eqno">\((\d+)\)', html, re.S)}
         assert labels == {k: v for k, v in site.items() if k in labels}, chapter
         assert set(site) <= set(labels), chapter
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_pdf_has_no_links_to_the_other_language_site_pages(language):
+    body = text(f"adamcode-{language}.pdf")
+    assert "Read in English" not in body and "阅读中文版" not in body
