@@ -1,11 +1,10 @@
-"""Chapter adam: the gradient sequences that make Adam's longest step, and the contour grid."""
+"""Chapter adam: the gradient sequences that make Adam's longest step."""
 import math
 
 import numpy as np
 import pytest
 
-from adamcode import problems
-from adamcode.chapters.adam import growing_gradients, last_step, loss_grid
+from adamcode.chapters.adam import growing_gradients, last_step
 
 
 def supremum_limit(beta1, beta2):
@@ -62,13 +61,3 @@ def test_growing_gradients_rejects_bad_input(kwargs, name):
 def test_last_step_rejects_empty_input():
     with pytest.raises(ValueError, match="gradients"):
         last_step([])
-
-
-def test_loss_grid_evaluates_the_loss_pointwise():
-    p = problems.linear_regression()
-    X, Y, Z = loss_grid(p.loss, (0, 3), (-1, 1), n=7)
-    assert X.shape == Y.shape == Z.shape == (7, 7)
-    assert Z[3, 0] == pytest.approx(p.loss([0.0, 0.0]))   # centre row is b = 0, first column w = 0
-    assert Z.min() >= 0 and np.isclose(Z[3, 4], 0.0)          # (w, b) = (2, 0) is on the grid
-    with pytest.raises(ValueError, match="n"):
-        loss_grid(p.loss, (0, 1), (0, 1), n=1)

@@ -1,6 +1,5 @@
-"""Helpers of the Adam chapter: contour grids and the gradient sequences that make Adam's longest step.
+"""Helpers of the Adam chapter: the gradient sequences that make Adam's longest step.
 
-* :func:`loss_grid` -- a 2-D loss evaluated on a grid, for the contour plots of optimizer paths.
 * :func:`growing_gradients` -- zeros, then gradients that grow by ``beta2 / beta1`` per step: the
   sequence for which ``|m_hat_t| / sqrt(v_hat_t)`` reaches its supremum (chapter adam, Eq. (14)).
 * :func:`last_step` -- the length ``|theta_T - theta_{T-1}|`` of the last step ``adamcode.Adam``
@@ -8,24 +7,10 @@
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
 from .. import _validate
 from ..adam import Adam
-
-
-def loss_grid(loss: Callable, xlim, ylim, n: int = 101):
-    """``X, Y, Z`` with ``Z[j, k] = loss([X[j, k], Y[j, k]])`` on an ``n`` x ``n`` grid over ``xlim`` x ``ylim``.
-
-    ``loss`` takes a parameter vector ``theta = [x, y]`` (as every problem in ``adamcode.problems``
-    does); the result is what ``matplotlib``'s ``contour(X, Y, Z)`` expects.
-    """
-    _validate.integer("n", n, 2)
-    X, Y = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
-    Z = np.array([[loss(np.array([x, y])) for x, y in zip(row_x, row_y)] for row_x, row_y in zip(X, Y)])
-    return X, Y, Z
 
 
 def growing_gradients(beta1: float, beta2: float, steps: int, ramp: int) -> np.ndarray:
