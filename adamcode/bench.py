@@ -236,7 +236,7 @@ def recorded_runs() -> list:
 
     They are the package data files ``adamcode/data/memory-and-speed-bench-*.json`` (five runs of
     ``python -m adamcode.bench --json FILE`` on the machine the book was written on), in the order
-    of their names, read with :mod:`importlib.resources` so that they load from any working
+    of their names, read with ``importlib.resources`` so that they load from any working
     directory. Combine them with :func:`median_of_runs` (chapter memory-and-speed).
     """
     folder = resources.files("adamcode").joinpath("data")
