@@ -12,7 +12,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # Chapter slugs are the pages' URLs (book/en/<slug>.html), which lecturers cite: they must not change.
-STABLE_SLUGS = ["gradient-descent", "momentum", "rmsprop", "adam", "adamw", "beyond-adam", "comparison",
+STABLE_SLUGS = ["gradient-descent", "momentum", "rmsprop", "adam", "adamw", "stochastic", "schedules", "beyond-adam", "comparison",
                 "memory-and-speed", "api"]
 
 
@@ -27,7 +27,7 @@ def test_every_toc_entry_exists_and_every_page_is_in_the_toc():
     for entry in listed:
         assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".md", ".ipynb")), entry
     pages = {str(p.relative_to(ROOT).with_suffix("")) for p in BOOK.rglob("*")
-             if p.suffix in (".md", ".ipynb") and not {"_build", "_ext", "_static"} & set(p.parts)
+             if p.suffix in (".md", ".ipynb") and not {"_build", "_ext", "_static", "_pdf"} & set(p.parts)
              and ".ipynb_checkpoints" not in p.parts}
     assert pages - listed == set()
 

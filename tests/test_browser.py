@@ -6,7 +6,6 @@ machine; Chinese and English searches find the right pages; the chapter pages ar
 phone width and in dark mode. Screenshots are kept in tests/artifacts/. Playwright drives
 Debian's Chromium (tests/browser.py).
 """
-import pathlib
 from urllib.parse import quote, urlparse
 
 import pytest
