@@ -41,16 +41,20 @@ def _unit_of_work(nodeid: str) -> str:
 
 
 def pytest_collection_modifyitems(config, items):
-    """The site's tests first (the longest unit of work); fail if another file needs the site."""
+    """Fail if a file outside SITE_FILES needs the site; order the units of work."""
     strays = {item.path.name for item in items if "site" in getattr(item, "fixturenames", ())} - SITE_FILES
     if strays:
         raise pytest.UsageError(f"{sorted(strays)} use the built site: add them to SITE_FILES in conftest.py")
-    items.sort(key=lambda item: _unit_of_work(item.nodeid) != "site")   # stable: the rest keeps its order
+    # Longest units first, so that no long one starts last: the site's tests, the other browser
+    # tests, the notebooks, then the unit tests (sort is stable: each keeps its order).
+    items.sort(key=lambda item: (_unit_of_work(item.nodeid) != "site", not item.get_closest_marker("browser"),
+                                 item.path.suffix != ".ipynb"))
 
 
 def pytest_configure(config):
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_Scheduling(), "adamcode-scheduling")
+        config.option.loadscopereorder = False   # hand out the units in the order sorted below
 
 
 class _Scheduling:
