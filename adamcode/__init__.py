@@ -8,9 +8,11 @@ Every optimizer has the same pure, functional interface::
 
 The optimizers carry torch.optim's class names, arguments, defaults and update rules
 (``SGD``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``), plus
-``Momentum`` (the EMA form of the source documents) and ``Lion``.
+``Momentum`` (the EMA form of the source documents) and ``Lion``; ``Adafactor`` and ``Muon``
+(torch.optim's, chapters memory-and-speed and beyond-adam).
 """
 from . import chapters, datasets, problems, symbolic, variants
+from .adafactor import Adafactor, AdafactorState
 from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
 from .adamax import Adamax, AdamaxState
@@ -18,6 +20,7 @@ from .adamw import AdamW
 from .base import Optimizer
 from .lion import Lion, LionState
 from .momentum import Momentum, MomentumState
+from .muon import Muon, MuonState
 from .nadam import NAdam, NAdamState
 from .rmsprop import RMSprop, RMSpropState
 from .sgd import SGD, SGDState
@@ -26,7 +29,7 @@ from .trajectory import OnlineRun, Trajectory, run, run_online
 __all__ = [
     "SGD", "SGDState", "Momentum", "MomentumState", "Adagrad", "AdagradState",
     "RMSprop", "RMSpropState", "Adam", "AdamState", "AdamW", "Adamax", "AdamaxState",
-    "NAdam", "NAdamState", "Lion", "LionState", "Optimizer", "Trajectory", "run", "OnlineRun", "run_online",
+    "NAdam", "NAdamState", "Lion", "LionState", "Adafactor", "AdafactorState", "Muon", "MuonState", "Optimizer", "Trajectory", "run", "OnlineRun", "run_online",
     "datasets", "problems", "symbolic", "variants", "chapters",
 ]
 __version__ = "0.1.0"
