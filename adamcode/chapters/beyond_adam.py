@@ -144,13 +144,13 @@ def singular_value_map(s, ns_coefficients=(3.4445, -4.775, 2.0315), ns_steps: in
 
 @dataclass(frozen=True)
 class TwoLayerLinear:
-    """Fit a product of two weight matrices to a target: :math:`\mathcal{L} = \tfrac12\lVert W_2 W_1 - T\rVert_F^2`.
+    """Fit a product of two weight matrices to a target: :math:`\\mathcal{L} = \\tfrac12\\lVert W_2 W_1 - T\\rVert_F^2`.
 
     ``T = U diag(s) V^T`` (``n x n``) has singular values ``s`` from 1 down to ``10**-decades``;
     ``W1``, ``W2`` start small (entries of size ``init``). This is a linear network with one
     hidden layer and whitened inputs: gradient descent learns the target's singular directions
     one after the other, the large ones first (book, beyond-adam). ``modes(W1, W2)`` are the
-    diagonal entries of :math:`U^\top W_2 W_1 V`, how much of each target direction is learnt.
+    diagonal entries of :math:`U^\\top W_2 W_1 V`, how much of each target direction is learnt.
     """
 
     T: np.ndarray

@@ -224,7 +224,7 @@ class Adam8bit(Optimizer):
 ZERO_PARAMETERS, ZERO_DEVICES = 7.5e9, 64
 
 
-def bytes_table(shape=(4096, 4096), parameters: float = ZERO_PARAMETERS, devices: int = ZERO_DEVICES) -> list:
+def bytes_table(shape=(1024, 1024), parameters: float = ZERO_PARAMETERS, devices: int = ZERO_DEVICES) -> list:
     """Bytes per parameter of training with each method, measured from state records, and the ZeRO example redone.
 
     For each method a dict with ``name``, ``state`` (optimizer state in bytes per parameter,
@@ -238,9 +238,11 @@ def bytes_table(shape=(4096, 4096), parameters: float = ZERO_PARAMETERS, devices
         baseline  (2 + 2 + K) Psi            P_os    (2 + 2) Psi + K Psi / N_d
         P_os+g    2 Psi + (2 + K) Psi / N_d  P_os+g+p (2 + 2 + K) Psi / N_d
 
-    (for float32 training 4 + 4 replaces 2 + 2). Adafactor's figure is for a matrix of
-    ``shape``; every parameter is counted as if it were such a matrix (and Muon as if every
-    parameter were a hidden matrix).
+    (for float32 training 4 + 4 replaces 2 + 2). Adafactor's state is measured on a matrix of
+    ``shape`` and every parameter is counted as if it were such a matrix (Muon's as if every
+    parameter were a hidden matrix). The other methods keep arrays of the parameters' size
+    (8-bit Adam: one float32 absmax per block of 2048), so their bytes per parameter do not
+    depend on the shape; they are measured on a 64 x 64 matrix (two blocks), which is cheaper.
     """
     from ..adafactor import Adafactor
     from ..adam import Adam
@@ -257,7 +259,8 @@ def bytes_table(shape=(4096, 4096), parameters: float = ZERO_PARAMETERS, devices
     ]
     rows = []
     for name, opt, mixed in methods:
-        state = state_bytes_per_param_of_shape(opt, shape, np.float32)
+        measure_on = shape if isinstance(opt, Adafactor) else (64, 64)
+        state = state_bytes_per_param_of_shape(opt, measure_on, np.float32)
         w, g = (2, 2) if mixed else (4, 4)
         K = state + (4 if mixed else 0)
         psi, nd = parameters, devices
