@@ -21,7 +21,8 @@ def adafactor_matrix_step(theta, g, t, v_row, v_col, lr=1e-2, tau=-0.8, eps1=1e-
     return theta - step_size * u_hat, v_row, v_col
 
 iris = problems.softmax_regression()
-theta_np = theta_ac = iris.theta0 + 0.1                         # a 5 x 3 matrix: W and the bias row
+theta_start = 0.1 * np.random.default_rng(0).standard_normal((5, 3))   # a 5 x 3 matrix: W and the bias row
+theta_np = theta_ac = theta_start
 v_row, v_col = np.zeros(5), np.zeros(3)
 adafactor = ac.Adafactor(eps=(1e-30, 1e-3))
 af_state = adafactor.init(theta_ac)
@@ -31,7 +32,7 @@ for step_no in range(1, 51):
 gap = np.max(np.abs(theta_np - theta_ac))
 assert gap < 1e-12
 print(f"50 steps on Iris: from-scratch and adamcode.Adafactor differ by < 1e-12 (state: v_row {af_state.v_row.shape}, "
-      f"v_col {af_state.v_col.shape}, v {af_state.v}); loss {fmt(iris.loss(iris.theta0 + 0.1), 4)} -> {fmt(iris.loss(theta_ac), 3)}")
+      f"v_col {af_state.v_col.shape}, v {af_state.v}); loss {fmt(iris.loss(theta_start), 4)} -> {fmt(iris.loss(theta_ac), 3)}")
 # %% code mem-2 hide-input
 n1, n2, s_b = sp.symbols("n_1 n_2 s", positive=True)
 factored = s_b * (n1 + n2) / (n1 * n2)                       # Eq. (adafactor-bytes), without beta_1
@@ -74,7 +75,7 @@ def second_moments(grads, tau=-0.8):
         v_col = beta2_t * v_col + (1 - beta2_t) * np.mean(g**2, axis=0)
     return v, np.outer(v_row, v_col) / np.mean(v_row)
 
-theta_path, af_state = [iris.theta0 + 0.1], adafactor.init(iris.theta0 + 0.1)
+theta_path, af_state = [theta_start], adafactor.init(theta_start)
 for _ in range(200):
     theta_next, af_state = adafactor.step(theta_path[-1], iris.grad(theta_path[-1]), af_state)
     theta_path.append(theta_next)
@@ -89,7 +90,7 @@ print(f"Iris, 200 Adafactor steps: factored v / full v per entry from {fmt(np.mi
       f"to {fmt(np.max(v_fact / v_full), 2)}; Frobenius error {fmt(np.linalg.norm(v_fact - v_full) / np.linalg.norm(v_full), 2)}")
 print("gradients c_t * outer(a, b) (squares rank 1 at every step): error < 1e-12")
 def train_iris(optimizer, steps=300, flatten=False):
-    theta = (iris.theta0 + 0.1).reshape(-1) if flatten else iris.theta0 + 0.1
+    theta = theta_start.reshape(-1) if flatten else theta_start
     state = optimizer.init(theta)
     for _ in range(steps):
         theta, state = optimizer.step(theta, iris.grad(theta.reshape(5, 3)).reshape(theta.shape), state)

@@ -123,9 +123,9 @@ r"""实际问题中的 $v$ 并不是秩 1。下一个单元格在鸢尾花数据
 $v$（用 Adafactor 的 $\beta_{2,t}$）与分解后的估计相比较；然后用 `Adafactor(lr=0.1)` 把同一个模型训练两次：
 一次用 $5\times 3$ 矩阵（分解），一次把同样的 15 个数当作向量（完整的 $v$）：""")
 
-T["A5"] = (r"""Entry by entry the factored $v$ is off by large factors, from 0.081 to 34 times the full one
-(the step, which divides by $\sqrt{v}$, by factors of up to 6), yet the two trainings end at almost
-the same loss, 0.0491 and 0.0482. Only the *relative* sizes within a row and a column
+T["A5"] = (r"""Entry by entry the factored $v$ is off by large factors, from 0.11 to 23 times the full one
+(the step, which divides by $\sqrt{v}$, by factors of up to 5), yet the two trainings end at the
+same loss to three digits, 0.0485. Only the *relative* sizes within a row and a column
 survive factoring, and for an optimizer that divides by $\sqrt v$ these carry most of what matters.
 Shazeer and Stern report the same on translation models: factoring cost almost nothing in quality.
 
@@ -148,8 +148,8 @@ one byte. Three ideas make this work:
   quantizes the new $m$ and $v$ with new absmax values (`memory.Adam8bit`).
 
 The state is then $2\,(1 + 4/B)$ bytes per parameter, 2.0039 for $B = 2048$, a quarter of Adam's 8.""",
-r"""逐元素看，分解后的 $v$ 偏差很大，是完整 $v$ 的 0.081 到 34 倍（除以 $\sqrt{v}$ 的更新最多偏差约 6 倍），
-但两次训练的最终损失几乎相同，分别为 0.0491 和 0.0482。分解后只保留了一行、一列内部的**相对**大小，
+r"""逐元素看，分解后的 $v$ 偏差很大，是完整 $v$ 的 0.11 到 23 倍（除以 $\sqrt{v}$ 的更新最多偏差约 5 倍），
+但两次训练的最终损失在三位有效数字内相同，都是 0.0485。分解后只保留了一行、一列内部的**相对**大小，
 而对除以 $\sqrt v$ 的优化器，要紧的信息大多就在其中。Shazeer 和 Stern 在翻译模型上的结论相同：分解几乎不损失质量。
 
 ## 8 位优化器状态
@@ -252,7 +252,7 @@ T["S"] = (r"""- Adafactor keeps, for an $n_1\times n_2$ matrix, $n_1 + n_2$ numb
   (Eq. {eq}`@L@-memory-and-speed-adafactor-v`): $s(n_1+n_2)/(n_1n_2)$ bytes per parameter, 0.0078
   for a float32 $1024\times1024$ matrix (Eq. {eq}`@L@-memory-and-speed-adafactor-bytes`). Its rank-1
   estimate of $v$ is exact exactly when $v$ has rank 1; on Iris it misjudges entries by factors up to
-  34 and trains about as well as the full $v$.
+  23 and trains as well as the full $v$.
 - 8-bit Adam stores $m$ and $v$ in one byte each with a float32 absmax per block, $2(1 + 4/B)$ bytes
   per parameter; the dynamic map keeps the relative error near 2–3 %. Blocks must be small enough
   that the magnitudes in a block are alike, or $v$ stops following the gradients.
@@ -260,7 +260,7 @@ T["S"] = (r"""- Adafactor keeps, for an $n_1\times n_2$ matrix, $n_1 + n_2$ numb
   optimizer: 16 bytes with Adam, 12 with Lion or Muon, 10.0 with 8-bit Adam, 8.008 with Adafactor.""",
 r"""- Adafactor 对 $n_1\times n_2$ 矩阵只保存 $n_1 + n_2$ 个二阶矩状态数（公式 {eq}`@L@-memory-and-speed-adafactor-v`）：
   每个参数 $s(n_1+n_2)/(n_1n_2)$ 字节，float32 的 $1024\times1024$ 矩阵为 0.0078 字节（公式 {eq}`@L@-memory-and-speed-adafactor-bytes`）。
-  它对 $v$ 的秩 1 估计当且仅当 $v$ 秩为 1 时精确；在鸢尾花数据上，个别元素的偏差可达 34 倍，但训练效果与完整的 $v$ 相当。
+  它对 $v$ 的秩 1 估计当且仅当 $v$ 秩为 1 时精确；在鸢尾花数据上，个别元素的偏差可达 23 倍，但训练效果与完整的 $v$ 相同。
 - 8 位 Adam 把 $m$ 和 $v$ 各存为一个字节，每块另存一个 float32 absmax，每个参数 $2(1 + 4/B)$ 字节；动态映射使相对误差保持在
   2–3 % 左右。块必须足够小，使块内数值大小相近，否则 $v$ 跟不上梯度。
 - 混合精度中，权重、梯度和主权重无论用什么优化器都要每个参数 8 字节：Adam 共 16 字节，Lion 或 Muon 12 字节，8 位 Adam 10.0 字节，

@@ -150,7 +150,7 @@ for name in make:
     lr_best = min(runs, key=lambda lr: runs[lr][0][-1])
     results[name] = (lr_best, *runs[lr_best])
 def show(x):
-    return "< 1e-10" if x < 1e-10 else fmt(x, 2)
+    return "< 1e-8" if x < 1e-8 else fmt(x, 2)
 display(Markdown(markdown_table(["method", "best η", "$t = 25$", "$t = 50$", "$t = 100$", "$t = 300$"],
     [[name, fmt(lr, 2)] + [show(losses[k]) for k in (25, 50, 100, 300)] for name, (lr, losses, _) in results.items()])))
 # %% code mu-10 figure
