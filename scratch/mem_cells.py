@@ -48,7 +48,7 @@ for shape in [(5, 3), (256, 512), (1024, 1024), (4096,)]:
         exact = sp.Integer(4)
         assert measured == 4 and measured_m == 8
     rows.append([" × ".join(map(str, shape)), fmt(float(exact), 4), fmt(float(exact) + 4, 4), fmt(8 / float(exact), 4)])
-display(Markdown(markdown_table(["shape", "Adafactor (B / param)", "with β₁", "Adam / Adafactor"], rows)))
+display(Markdown(markdown_table(["shape · 形状", "Adafactor (B / param · 字节/参数)", "with β₁ · 有 β₁", "Adam / Adafactor"], rows)))
 # %% code mem-3 hide-input
 V = sp.Matrix(2, 2, sp.symbols("v_11 v_12 v_21 v_22", positive=True))
 def factored_estimate(V):
@@ -112,10 +112,10 @@ print("\n".join([
 assert len(np.unique(signed)) == len(np.unique(unsigned)) == 256 and unsigned.min() == 0
 # %% code mem-6 figure
 fig, ax = figure()
-ax.semilogx(pos, np.arange(1, len(pos) + 1), ".", ms=3, label="dynamic, unsigned ($v$)")
-ax.semilogx(signed[signed > 0], np.arange(1, np.sum(signed > 0) + 1), ".", ms=3, label="dynamic, signed ($m$)")
-ax.semilogx(linear[linear > 0], np.arange(1, np.sum(linear > 0) + 1), ".", ms=3, label="linear")
-ax.set_xlabel("|value| / absmax")
+ax.semilogx(pos, np.arange(1, len(pos) + 1), ".", ms=3, label="dynamic_map(signed=False), $v$")
+ax.semilogx(signed[signed > 0], np.arange(1, np.sum(signed > 0) + 1), ".", ms=3, label="dynamic_map(signed=True), $m$")
+ax.semilogx(linear[linear > 0], np.arange(1, np.sum(linear > 0) + 1), ".", ms=3, label="linspace(-1, 1, 256)")
+ax.set_xlabel(r"$|x| \,/\, \max|x|$")
 ax.set_ylabel("#")
 ax.legend()
 fig.tight_layout()
@@ -143,7 +143,7 @@ for block in (2048, 256, m32.size):
         errs += [np.linalg.norm(back - moment) / np.linalg.norm(moment), np.median(np.abs(back - moment) / np.abs(moment))]
     bytes_pp = memory.state_bytes_per_param_of_shape(memory.Adam8bit(block=block), (m32.size,))
     rows.append([str(block) if block < m32.size else f"{block} (one block)", fmt(bytes_pp, 4)] + [fmt(e, 2) for e in errs])
-display(Markdown(markdown_table(["block", "B / param", "m: ‖error‖/‖m‖", "m: median rel.", "v: ‖error‖/‖v‖", "v: median rel."], rows)))
+display(Markdown(markdown_table(["block · 块大小", "B / param · 字节/参数", "$m$: ‖error‖/‖m‖ · 范数误差", "$m$: median rel. · 相对误差中位数", "$v$: ‖error‖/‖v‖ · 范数误差", "$v$: median rel. · 相对误差中位数"], rows)))
 # %% code mem-8
 def train_quadratic(optimizer, spread, n=2**13, steps=400, seed=1):
     """Mean of 0.5 * scale * (theta - target)**2 after each step; gradient scales exp(U(-spread, spread)), noisy."""
@@ -159,14 +159,14 @@ def train_quadratic(optimizer, spread, n=2**13, steps=400, seed=1):
         losses.append(0.5 * np.mean(scales * (theta - target) ** 2))
     return np.array(losses)
 
-methods_8bit = {"Adam, float32": ac.Adam(lr=1e-2), "8-bit, block 2048": memory.Adam8bit(lr=1e-2),
-                "8-bit, block 256": memory.Adam8bit(lr=1e-2, block=256)}
+methods_8bit = {"Adam, float32": ac.Adam(lr=1e-2), "Adam8bit(block=2048)": memory.Adam8bit(lr=1e-2),
+                "Adam8bit(block=256)": memory.Adam8bit(lr=1e-2, block=256)}
 runs_8bit = {spread: {name: train_quadratic(method, spread) for name, method in methods_8bit.items()} for spread in (0.0, 3.0)}
 rows = []
 for spread, runs in runs_8bit.items():
     base = np.mean(runs["Adam, float32"][-100:])
     rows.append([fmt(spread, 2)] + [f"{fmt(np.mean(r[-100:]), 2)} ({fmt(np.mean(r[-100:]) / base, 2)}×)" for r in runs.values()])
-display(Markdown(markdown_table(["spread"] + list(methods_8bit), rows)))
+display(Markdown(markdown_table(["spread · 尺度范围"] + list(methods_8bit), rows)))
 # %% code mem-9 figure
 fig, ax = figure()
 for (name, losses), style in zip(runs_8bit[3.0].items(), ("-", "--", ":")):
@@ -182,7 +182,7 @@ mixed_row = next(r for r in bytes_rows if r["name"] == "Adam, mixed precision")
 assert (mixed_row["K"], mixed_row["total"], mixed_row["baseline"]) == (12, 16, 120)
 assert round(mixed_row["os"], 1) == 31.4 and round(mixed_row["os_g"], 1) == 16.6 and round(mixed_row["os_g_p"], 2) == 1.88
 display(Markdown(markdown_table(
-    ["method", "state (B / param)", "$K$", "total (B / param)", "GB, no sharding", "$P_{os}$", "$P_{os+g}$", "$P_{os+g+p}$"],
+    ["method · 方法", "state · 状态 (B / param)", "$K$", "total · 总计 (B / param)", "GB, no sharding · 不分片", "$P_{os}$", "$P_{os+g}$", "$P_{os+g+p}$"],
     [[r["name"], fmt(r["state"], 4), fmt(r["K"], 4), fmt(r["total"], 4), fmt(r["baseline"], 4), fmt(r["os"], 3),
       fmt(r["os_g"], 3), fmt(r["os_g_p"], 3)] for r in bytes_rows])))
 # %% code mem-ex1
@@ -194,12 +194,12 @@ assert abs(float(per_param) - 4 * (4096 + 11008) / (4096 * 11008)) < 1e-15
 # %% code mem-ex2
 rows = []
 for block in (64, 256, 2048, 2**13):
-    key = f"8-bit, block {block}"
+    key = f"Adam8bit(block={block})"
     losses = runs_8bit[3.0][key] if key in runs_8bit[3.0] else train_quadratic(memory.Adam8bit(lr=1e-2, block=block), 3.0)
     rows.append([str(block), fmt(memory.state_bytes_per_param_of_shape(memory.Adam8bit(block=block), (2**13,)), 4),
                  fmt(np.mean(losses[-100:]), 2)])
 rows.append(["float32", "8", fmt(np.mean(runs_8bit[3.0]["Adam, float32"][-100:]), 2)])
-display(Markdown(markdown_table(["block", "B / param", "loss"], rows)))
+display(Markdown(markdown_table(["block · 块大小", "B / param · 字节/参数", "loss · 损失"], rows)))
 # %% code mem-ex3
 V3 = np.random.default_rng(3).uniform(0.1, 1, (3, 4))
 est = np.outer(V3.sum(axis=1), V3.sum(axis=0)) / V3.sum()

@@ -236,9 +236,9 @@ r"""混合精度 Adam 复现了 ZeRO 的数字：每个设备 120 GB、31.4、16
 
 # figures: key -> (caption en, alt en, caption zh, alt zh, name suffix)
 FIG = {
- "mem-6": (r"The 256 values of the 8-bit maps, positive part, against their rank: the dynamic maps of Dettmers et al. as implemented in bitsandbytes (unsigned, used for $v$; signed, used for $m$) and a linear map on $[-1, 1]$, on a logarithmic axis of |value| / absmax.",
+ "mem-6": (r"The positive values of three 8-bit maps against their rank, on a logarithmic axis of $|x|/\max|x|$: the dynamic maps of Dettmers et al. as bitsandbytes implements them (`dynamic_map(signed=False)`, used for $v$, and `dynamic_map(signed=True)`, used for $m$) and a linear map on $[-1, 1]$.",
            "Dot plot: the dynamic maps place their values evenly on a logarithmic axis from about 1e-7 to 1, the linear map only between 0.008 and 1.",
-           r"8 位映射的 256 个取值（正的部分）按序号排列：Dettmers 等的动态映射（bitsandbytes 的实现；无符号用于 $v$，有符号用于 $m$）与 $[-1, 1]$ 上的线性映射，横轴为对数刻度的 |取值| / absmax。",
+           r"三种 8 位映射的正取值按序号排列，横轴为对数刻度的 $|x|/\max|x|$：Dettmers 等的动态映射（bitsandbytes 的实现；`dynamic_map(signed=False)` 用于 $v$，`dynamic_map(signed=True)` 用于 $m$）与 $[-1, 1]$ 上的线性映射。",
            "点图：动态映射的取值在对数轴上从约 1e-7 到 1 均匀分布，线性映射只分布在 0.008 到 1 之间。",
            "memory-8bit-map"),
  "mem-9": (r"Loss of Adam with float32 states and with 8-bit blockwise states (blocks of 2048 and 256) on a noisy least-squares problem with $2^{13}$ parameters whose gradient scales are spread over $e^{\pm 3}$; $\eta = 10^{-2}$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, the same noise for every run.",

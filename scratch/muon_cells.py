@@ -73,7 +73,7 @@ print(f"torch's quintic: p(1) = {p_j.subs(s_, 1)}, p'(0) = {sp.diff(p_j, s_).sub
       f"after five steps the slope at 0 is {fmt(float(jordan[0]) ** 5, 4)} (convergent quintic: {fmt(1.875 ** 5, 4)})")
 # %% code mu-4 figure
 s_grid = np.logspace(-4, 0, 400)
-maps = {"torch (3.4445, -4.775, 2.0315)": (3.4445, -4.775, 2.0315), "(15/8, -5/4, 3/8)": (15 / 8, -5 / 4, 3 / 8)}
+maps = {"$(a_1, a_3, a_5) = (3.4445, -4.775, 2.0315)$": (3.4445, -4.775, 2.0315), "$(15/8, -5/4, 3/8)$": (15 / 8, -5 / 4, 3 / 8)}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
 for ax, (name, coefficients) in zip(axes, maps.items()):
     after = beyond.singular_value_map(s_grid, coefficients, 5)
@@ -110,7 +110,7 @@ sv_map = beyond.singular_value_map(s_true / np.linalg.norm(s_true), jordan_f, 5)
 assert np.max(np.abs(np.sort(sv_map)[::-1] - sv["float64"])) < 1e-10
 rows = [[name, fmt(v.max(), 3), fmt(v[15], 2), fmt(v.min(), 2),
          fmt(np.sqrt(np.mean((v - sv["float64"]) ** 2)), 1)] for name, v in sv.items()]
-display(Markdown(markdown_table(["precision", "largest $s_i$", "16th", "smallest", "RMS change"], rows)))
+display(Markdown(markdown_table(["precision · 精度", "largest · 最大 $s_i$", "16th · 第 16 个", "smallest · 最小", "RMS change · RMS 变化"], rows)))
 # %% code mu-7 figure
 fig, ax = figure()
 ax.loglog(s_true / np.linalg.norm(s_true), sv["float64"], "o", ms=4, label="float64")
@@ -135,14 +135,14 @@ params_noise, adam_state = np.zeros(500), adam_noise.init(np.zeros(500))
 for g_vec in noise_g:
     params_new, adam_state = adam_noise.step(params_noise, g_vec, adam_state)
 adam_rms = np.sqrt(np.mean((params_new - params_noise) ** 2))
-display(Markdown(markdown_table(["shape", "RMS of $UV^\\top$", "update RMS / η, original", "update RMS / η, match_rms_adamw"], rows)))
+display(Markdown(markdown_table(["shape · 形状", "RMS($UV^\\top$)", "update RMS · 更新 RMS / η, original", "update RMS · 更新 RMS / η, match_rms_adamw"], rows)))
 print(f"Adam (beta_1 = 0.9) on pure noise: update RMS / eta = {fmt(adam_rms, 2)}")
 # %% code mu-9
 two_layer = beyond.two_layer_linear()
 lrs = {"Muon": [0.005, 0.01, 0.02, 0.05, 0.1], "AdamW": [0.005, 0.01, 0.02, 0.05, 0.1],
-       "SGD, momentum 0.9": [0.1, 0.2, 0.5, 1.0]}
+       "SGD (β = 0.9)": [0.1, 0.2, 0.5, 1.0]}
 make = {"Muon": lambda lr: ac.Muon(lr=lr, weight_decay=0.0), "AdamW": lambda lr: ac.AdamW(lr=lr, weight_decay=0.0),
-        "SGD, momentum 0.9": lambda lr: ac.SGD(lr=lr, momentum=0.9)}
+        "SGD (β = 0.9)": lambda lr: ac.SGD(lr=lr, momentum=0.9)}
 steps_two_layer = 300
 results = {}
 for name in make:
@@ -151,7 +151,7 @@ for name in make:
     results[name] = (lr_best, *runs[lr_best])
 def show(x):
     return "< 1e-8" if x < 1e-8 else fmt(x, 2)
-display(Markdown(markdown_table(["method", "best η", "$t = 25$", "$t = 50$", "$t = 100$", "$t = 300$"],
+display(Markdown(markdown_table(["method · 方法", "best · 最佳 η", "$t = 25$", "$t = 50$", "$t = 100$", "$t = 300$"],
     [[name, fmt(lr, 2)] + [show(losses[k]) for k in (25, 50, 100, 300)] for name, (lr, losses, _) in results.items()])))
 # %% code mu-10 figure
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharey=True)
@@ -186,7 +186,7 @@ for shape in [(4096, 1024), (1024, 4096)]:
     for fn in ("original", "match_rms_adamw"):
         lr_used = adjusted_lr(1e-3, fn, shape)
         rows.append([f"{shape[0]} × {shape[1]}", fn, fmt(lr_used, 3), fmt(lr_used / np.sqrt(max(shape)), 2)])
-display(Markdown(markdown_table(["shape", "adjust_lr_fn", "learning rate", "update RMS"], rows)))
+display(Markdown(markdown_table(["shape · 形状", "adjust_lr_fn", "learning rate · 学习率", "update RMS · 更新 RMS"], rows)))
 # %% code mu-ex2
 rows = []
 for steps in (3, 5, 10):
@@ -194,7 +194,7 @@ for steps in (3, 5, 10):
     band = after[s_grid >= 1e-2]
     reach = s_grid[np.argmax(after > 0.5)] if after.max() > 0.5 else float("nan")
     rows.append([str(steps), f"[{fmt(band.min(), 2)}, {fmt(band.max(), 3)}]", fmt(reach, 2)])
-display(Markdown(markdown_table(["ns_steps", "band for s ≥ 1e-2", "smallest s reaching 0.5"], rows)))
+display(Markdown(markdown_table(["ns_steps", "band · 区间, s ≥ 1e-2", "smallest s reaching 0.5 · 达到 0.5 的最小 s"], rows)))
 # %% code mu-ex3
 rng_r = np.random.default_rng(11)
 Q1, _ = np.linalg.qr(rng_r.standard_normal((6, 6)))

@@ -20,7 +20,7 @@ $$ (@L@-beyond-adam-muon-steepest)
 
 Indeed $\langle G, \Delta\rangle = \sum_i s_i\, (U^\top \Delta V)_{ii}$ and every diagonal entry of
 $U^\top \Delta V$ lies in $[-\lVert\Delta\rVert_2, \lVert\Delta\rVert_2]$. The cell compares $-UV^\top$ with
-2000 random directions and with the sign of $G$ (Lion's and, for $\beta_1 = 0$, Adam's direction),
+2000 random directions and with the sign of $G$ (Lion's direction, and Adam's first step),
 all scaled to spectral norm 1, on a $6\times 4$ gradient with singular values 3, 1, 0.3, 0.1:""",
 r"""## Muon：对权重矩阵正交化的动量
 
@@ -39,7 +39,7 @@ $$ (@L@-beyond-adam-muon-steepest)
 
 事实上 $\langle G, \Delta\rangle = \sum_i s_i\, (U^\top \Delta V)_{ii}$，而 $U^\top \Delta V$ 的每个对角元都在
 $[-\lVert\Delta\rVert_2, \lVert\Delta\rVert_2]$ 之内。下面的单元格在奇异值为 3、1、0.3、0.1 的 $6\times 4$ 梯度上，
-把 $-UV^\top$ 与 2000 个随机方向以及 $G$ 的符号（Lion 的方向，也是 $\beta_1 = 0$ 时 Adam 的方向）相比较，
+把 $-UV^\top$ 与 2000 个随机方向以及 $G$ 的符号（Lion 的方向，也是 Adam 第一步的方向）相比较，
 它们都缩放到谱范数 1：""")
 
 T["B2"] = (r"""No direction of spectral norm 1 decreases the linearized loss faster than $-UV^\top$ (10.25 against at
@@ -133,7 +133,7 @@ bits), so each rounding errs by up to $2^{-9} \approx 0.2\,\%$. The book emulate
 kept, and clear the low 16 bits; this rounds to the nearest bfloat16 number and a tie to the one with
 an even last bit. `beyond.newton_schulz_bfloat16` rounds every matrix that torch stores (the input,
 its norm, each product, which torch accumulates in float32). The tests check the rounding against
-torch's own `bfloat16()` on 354 numbers including exact ties, and the emulated iteration against
+torch's own `bfloat16()` on 404 numbers including exact ties, and the emulated iteration against
 torch's singular values (within $2\times 10^{-3}$), both recorded by
 `tests/reference/make_torch_reference_adafactor_muon.py`. `adamcode.Muon` runs the iteration in the
 parameters' dtype, and in float64 agrees with torch's algorithm with only the cast removed to
@@ -149,7 +149,7 @@ PyTorch 在 bfloat16 中运行这一迭代：它的 Newton–Schulz 函数第一
 （8 位指数、8 位有效数字），每次舍入误差可达 $2^{-9} \approx 0.2\,\%$。本书用 NumPy 模拟它（`beyond.bfloat16_round`）：
 取 float32 的位模式，加上 `0x7FFF` 与保留下来的最低位，再清零低 16 位；这就是舍入到最近的 bfloat16 数、恰在中间时取末位为偶数者。
 `beyond.newton_schulz_bfloat16` 对 torch 存储的每个矩阵都做这种舍入（输入、它的范数、每个乘积；torch 以 float32 累加乘积）。
-测试用 torch 自己的 `bfloat16()` 在 354 个数（包括恰在中间的数）上检查这一舍入，并把模拟的迭代与 torch 的奇异值相比较
+测试用 torch 自己的 `bfloat16()` 在 404 个数（包括恰在中间的数）上检查这一舍入，并把模拟的迭代与 torch 的奇异值相比较
 （相差不超过 $2\times 10^{-3}$），两者都由 `tests/reference/make_torch_reference_adafactor_muon.py` 记录。
 `adamcode.Muon` 在参数的数据类型中运行迭代；在 float64 中，它与只去掉了这次类型转换的 torch 算法相差不超过 $10^{-12}$。
 下面是舍入的例子，以及在奇异值从 1 到 $10^{-4}$ 的 $32\times 48$ 矩阵上两种精度下的五步迭代：""")
@@ -274,14 +274,14 @@ FIG = {
           "两幅图，各有五条曲线，横轴为 1e-4 到 1 的对数刻度 s。torch 的系数使曲线陡升，五步后 1e-2 以上的值都落在约 0.7 到 1.1 的带中；收敛的五次多项式上升缓慢，只有 s 大于约 0.1 时才接近 1。",
           "beyond-muon-ns"),
  "mu-7": (r"Singular values after five Newton–Schulz steps (torch's coefficients) of a $32\times48$ matrix with singular values from 1 to $10^{-4}$, against the input's singular values divided by its Frobenius norm: in float64 (adamcode.Muon's iteration) and in bfloat16 (torch's, emulated in NumPy with round-to-nearest-even to 8 significant bits).",
-          "Log-log scatter: for inputs above about 1e-2 both precisions give the same values near 1; for the smallest inputs the bfloat16 values stay near 0.07 to 0.1 while float64 values fall to 0.03.",
+          "Log-log scatter: for inputs above about 2e-3 both precisions give the same values, between 0.7 and 1.2; below that the bfloat16 values are larger, the smallest 0.07 against 0.03 in float64.",
           r"奇异值从 1 到 $10^{-4}$ 的 $32\times48$ 矩阵经过五步 Newton–Schulz 迭代（torch 的系数）后的奇异值，横轴为输入奇异值除以其 Frobenius 范数：float64（adamcode.Muon 的迭代）与 bfloat16（torch 的迭代，用 NumPy 以舍入到最近、恰在中间取偶、8 位有效数字模拟）。",
-          "双对数散点图：输入大于约 1e-2 时两种精度给出相同的、接近 1 的值；最小的输入在 bfloat16 中停在约 0.07 到 0.1，在 float64 中降到 0.03。",
+          "双对数散点图：输入大于约 2e-3 时两种精度给出相同的值，在 0.7 到 1.2 之间；更小的输入在 bfloat16 中得到的值更大，最小的为 0.07，而 float64 中为 0.03。",
           "beyond-muon-bf16"),
- "mu-10": (r"How much of each singular direction of the target $T$ the product $W_2 W_1$ has learnt ($u_i^\top W_2 W_1 v_i / s_i$, six of the sixteen directions, $s_i$ from 1 to 0.01) in the first 100 of 300 steps, for Muon, AdamW and SGD with momentum 0.9 at the learning rates of the table, decayed linearly to 0; $16\times16$ target, start of size $10^{-3}$, no weight decay.",
-          "Three panels. With SGD the strong directions reach 1 first and the weakest still lag at step 100; with Muon the weak directions reach 1 first and the strong ones last; AdamW learns all directions within about 20 steps.",
+ "mu-10": (r"How much of each singular direction of the target $T$ the product $W_2 W_1$ has learnt ($u_i^\top W_2 W_1 v_i / s_i$, six of the sixteen directions, $s_i$ from 1 to 0.01) in the first 100 of 300 steps, for Muon, AdamW and SGD with momentum $\beta = 0.9$ at the learning rates of the table, decayed linearly to 0; $16\times16$ target, start of size $10^{-3}$, no weight decay.",
+          "Three panels. With SGD the strong directions reach 1 first and the weakest is still far from it at step 100; with Muon the weak directions arrive first, overshoot a little, and the strongest is last; AdamW swings widely in the first 20 steps and has all directions near 1 by about step 60.",
           r"乘积 $W_2 W_1$ 学到了目标 $T$ 的每个奇异方向的多少（$u_i^\top W_2 W_1 v_i / s_i$，16 个方向中的 6 个，$s_i$ 从 1 到 0.01），300 步中的前 100 步；Muon、AdamW 和动量 0.9 的 SGD，学习率取表中的值并线性衰减到 0；$16\times16$ 目标，初值大小 $10^{-3}$，无权重衰减。",
-          "三幅图。SGD 先让强方向达到 1，最弱的方向到第 100 步仍然落后；Muon 先让弱方向达到 1，强方向最后；AdamW 在约 20 步内学会所有方向。",
+          "三幅图。SGD 先让强方向达到 1，最弱的方向到第 100 步仍远未达到；Muon 先让弱方向到达，略有超调，最强的方向最后到达；AdamW 在前 20 步大幅摆动，约到第 60 步所有方向都接近 1。",
           "beyond-muon-modes"),
 }
 
