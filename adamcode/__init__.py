@@ -32,4 +32,4 @@ __all__ = [
     "NAdam", "NAdamState", "Lion", "LionState", "Adafactor", "AdafactorState", "Muon", "MuonState", "Optimizer", "Trajectory", "run", "OnlineRun", "run_online",
     "datasets", "problems", "symbolic", "variants", "chapters",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
