@@ -195,7 +195,7 @@ class Adafactor(Optimizer):
     def step_(self, params, grads, state: AdafactorState) -> AdafactorState:
         """One step **in place**: overwrites ``params`` and the state's arrays; returns the next state record.
 
-        The numbers are those of :meth:`step`, bit for bit (the same expressions are evaluated,
+        The numbers are those of :meth:`adamcode.Optimizer.step`, bit for bit (the same expressions are evaluated,
         then written into the arrays). Adafactor's step needs whole-array reductions (the RMS of
         the parameters and of the update, the row and column means), so it is not blocked like
         Adam's ``step_``. ``params`` must be a writeable C-contiguous float array (``ValueError``

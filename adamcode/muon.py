@@ -137,7 +137,7 @@ class Muon(Optimizer):
     ns_steps : int, default 5
         Number of Newton-Schulz steps, 0 <= ns_steps < 100.
     adjust_lr_fn : {None, "original", "match_rms_adamw"}, default None
-        The shape factor of the learning rate (see :func:`adjusted_lr`); ``None`` is "original".
+        The shape factor of the learning rate (see :func:`adamcode.muon.adjusted_lr`); ``None`` is "original".
     """
 
     buffers = ("m",)
@@ -189,7 +189,7 @@ class Muon(Optimizer):
     def step_(self, params, grads, state: MuonState) -> MuonState:
         """One step **in place**: overwrites ``params`` and ``state.m``; returns the next state record.
 
-        The numbers are those of :meth:`step`, bit for bit (the same expressions, written into
+        The numbers are those of :meth:`adamcode.Muon.step`, bit for bit (the same expressions, written into
         the arrays). The Newton-Schulz steps act on the whole matrix, so the step is not blocked.
         ``params`` must be a writeable C-contiguous 2-D float array (``ValueError`` naming the
         argument otherwise); the state passed in is consumed.

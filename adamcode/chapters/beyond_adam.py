@@ -187,7 +187,7 @@ def train_two_layer(opt: Optimizer, problem: TwoLayerLinear, steps: int):
     """Train both matrices of ``problem`` with ``opt`` (one state each), the learning rate decayed linearly to 0.
 
     Step ``t`` uses ``opt.lr * (1 - (t - 1) / steps)`` (``opt.replace``; the states carry over).
-    Returns ``(losses, modes)``: the loss and :meth:`TwoLayerLinear.modes` after each of the
+    Returns ``(losses, modes)``: the loss and ``problem.modes`` after each of the
     ``steps + 1`` points (row 0 is the start).
     """
     _validate.integer("steps", steps, 1)

@@ -220,8 +220,10 @@ class Adam8bit(Optimizer):
                 dequantize_blockwise(state.v_codes, state.v_absmax, self.code_v, self.block, shape))
 
 
-#: Rajbhandari et al.'s (2020) example: a model of 7.5 billion parameters on 64 devices.
-ZERO_PARAMETERS, ZERO_DEVICES = 7.5e9, 64
+#: The number of parameters in the example of Rajbhandari et al. (2020), 7.5 billion.
+ZERO_PARAMETERS = 7.5e9
+#: The number of devices in the same example, 64.
+ZERO_DEVICES = 64
 
 
 def bytes_table(shape=(1024, 1024), parameters: float = ZERO_PARAMETERS, devices: int = ZERO_DEVICES) -> list:
