@@ -105,3 +105,89 @@ if __name__ == "__main__":
     for lang in ("en", "zh"):
         scratch(lang)
     print("built")
+
+
+OVERVIEW = {
+    "memory": ("- Two ways to shrink Adam's state: Adafactor's factored second moment ($n_1 + n_2$ numbers "
+               "for an $n_1\\times n_2$ matrix) and 8-bit blockwise-quantized states; and a table of bytes per "
+               "parameter for Adam, Adafactor, 8-bit Adam, Lion and Muon, with ZeRO's example redone.",
+               "- 缩小 Adam 状态的两种办法：Adafactor 的分解二阶矩（$n_1\\times n_2$ 矩阵只需 $n_1 + n_2$ 个数）和 8 位分块量化状态；"
+               "以及 Adam、Adafactor、8 位 Adam、Lion 和 Muon 每个参数字节数的对照表，并重做 ZeRO 的例子。"),
+    "muon": ("- Muon, which orthogonalizes the momentum of each weight matrix with a Newton–Schulz iteration: "
+             "why (steepest descent in the spectral norm), its quintic, what bfloat16 changes, its learning-rate "
+             "conventions, and where it is not used.",
+             "- Muon：用 Newton–Schulz 迭代对每个权重矩阵的动量做正交化；为什么这样做（谱范数下的最速下降）、它的五次多项式、"
+             "bfloat16 带来的变化、学习率约定，以及不使用它的地方。"),
+}
+REFS = {
+    "memory": ("Adafactor is from Shazeer and Stern {cite:p}`shazeer2018adafactor`; 8-bit optimizer states from "
+               "Dettmers et al. {cite:p}`dettmers2022optimizers`, their dynamic data type from Dettmers "
+               "{cite:p}`dettmers2016dynamic`.",
+               "Adafactor 出自 Shazeer 和 Stern {cite:p}`shazeer2018adafactor`；8 位优化器状态出自 Dettmers 等 "
+               "{cite:p}`dettmers2022optimizers`，其动态数据类型出自 Dettmers {cite:p}`dettmers2016dynamic`。"),
+    "muon": ("Muon is from Jordan et al. {cite:p}`jordan2024muon`, the learning-rate convention "
+             "`match_rms_adamw` from Liu et al. {cite:p}`liu2025muon`, and the view of Muon as steepest descent "
+             "under the spectral norm from Bernstein and Newhouse {cite:p}`bernstein2024oldoptimizer`.",
+             "Muon 出自 Jordan 等 {cite:p}`jordan2024muon`，学习率约定 `match_rms_adamw` 出自 Liu 等 {cite:p}`liu2025muon`，"
+             "把 Muon 看作谱范数下的最速下降的观点出自 Bernstein 和 Newhouse {cite:p}`bernstein2024oldoptimizer`。"),
+}
+
+
+def find(nb, pattern, start=0, kind=None):
+    for i, cell in enumerate(nb.cells[start:], start):
+        if (kind is None or cell.cell_type == kind) and re.search(pattern, cell.source, re.M):
+            return i
+    raise SystemExit(f"not found: {pattern}")
+
+
+def append_to_admonition(cell, text):
+    """Insert ``text`` (a bullet) before the closing fence of the first admonition in ``cell``."""
+    src = cell.source
+    start = src.index("{admonition}")
+    close = src.index("\n```", start)
+    cell.source = src[:close].rstrip("\n") + "\n" + text + src[close:]
+
+
+def insert(nb_path, lang, chapter, sections_before, summary_pattern=r"^## (Summary|小结|总结)",
+           refs_pattern=r"^## (References|参考文献)", sources_pattern=None):
+    nb = nbformat.read(nb_path, as_version=4)
+    p = parts(lang)
+    prefix = "mem" if chapter == "memory" else "mu"
+    # Overview box
+    i = find(nb, r"\{admonition\}", kind="markdown")
+    append_to_admonition(nb.cells[i], OVERVIEW[chapter][0 if lang == "en" else 1])
+    # the sections
+    i = find(nb, sections_before, kind="markdown")
+    nb.cells[i:i] = p[f"{prefix}_sections"]
+    # sources-wrong bullet and its check (beyond-adam)
+    if sources_pattern:
+        i = find(nb, sources_pattern, kind="markdown")
+        append_to_admonition(nb.cells[i], p["mu_sources"].source)
+        nb.cells[i + 1:i + 1] = [p["mu_sources_check"]]
+    # Summary bullets: before "## Exercises" if in the same cell, else at the end of the cell
+    i = find(nb, summary_pattern, kind="markdown")
+    src = nb.cells[i].source
+    m = re.search(r"^## (Exercises|练习)", src, re.M)
+    bullets = p[f"{prefix}_summary"].source
+    if m:
+        nb.cells[i].source = src[:m.start()].rstrip("\n") + "\n" + bullets + "\n\n" + src[m.start():]
+    else:
+        nb.cells[i].source = src.rstrip("\n") + "\n" + bullets
+    # exercises before the References heading (split that cell if it starts with other text)
+    i = find(nb, refs_pattern, kind="markdown")
+    src = nb.cells[i].source
+    m = re.search(refs_pattern, src, re.M)
+    if m.start() > 0:
+        head, tail = src[:m.start()].rstrip("\n"), src[m.start():]
+        nb.cells[i].source = head
+        nb.cells[i + 1:i + 1] = [nbformat.v4.new_markdown_cell(tail)]
+        i += 1
+    nb.cells[i:i] = p[f"{prefix}_exercises"]
+    i += len(p[f"{prefix}_exercises"])
+    # references sentence: before the last paragraph ("The full list ...") or at the end
+    src = nb.cells[i].source
+    sentence = REFS[chapter][0 if lang == "en" else 1]
+    nb.cells[i].source = src.rstrip("\n") + "\n\n" + sentence
+    for cell in nb.cells:
+        cell.pop("id", None)
+    nbformat.write(nb, nb_path)

@@ -205,8 +205,9 @@ $v$ 跨越五个数量级；较小的元素落在映射的稀疏区，那里一�
 
 T["A10"] = (r"""## Bytes per parameter, method by method
 
-The table puts the methods side by side, every state measured from `init` and one `step` on a
-float32 $1024\times1024$ matrix (`memory.bytes_table`). $K$ is what Rajbhandari et al.
+The table puts the methods side by side, every state measured from `init` and one `step`
+(`memory.bytes_table`): Adafactor's on a float32 $1024\times1024$ matrix, the others', which do not
+depend on the shape, on a $64\times64$ one. $K$ is what Rajbhandari et al.
 {cite:p}`rajbhandari2020zero` call the optimizer's bytes: the state plus, in mixed precision, the
 4-byte master weights. The total adds the weights and the gradient: $4 + 4$ bytes in float32
 training, $2 + 2$ in mixed precision (Eq. {eq}`@L@-memory-and-speed-mixed`). The last four columns
@@ -216,7 +217,7 @@ gradients $2\Psi + (2+K)\Psi/N_d$; also the parameters $(4+K)\Psi/N_d$. Adafacto
 every parameter as part of such a matrix, Muon's as part of a hidden matrix.""",
 r"""## 各方法每个参数的字节数
 
-下表把各方法并列，每个状态都从 float32 $1024\times1024$ 矩阵上的 `init` 和一次 `step` 量出（`memory.bytes_table`）。
+下表把各方法并列，每个状态都从 `init` 和一次 `step` 量出（`memory.bytes_table`）：Adafactor 的在 float32 $1024\times1024$ 矩阵上量，其余方法的状态与形状无关，在 $64\times64$ 矩阵上量。
 $K$ 是 Rajbhandari 等 {cite:p}`rajbhandari2020zero` 所说的优化器字节数：状态，加上混合精度中 4 字节的主权重。
 总计再加上权重和梯度：float32 训练为 $4 + 4$ 字节，混合精度为 $2 + 2$ 字节（公式 {eq}`@L@-memory-and-speed-mixed`）。
 最后四列重做 ZeRO 的例子：$\Psi = 75$ 亿个参数，$N_d = 64$ 个设备，单位为每个设备的 GB：不分片为 $(2+2+K)\Psi$；

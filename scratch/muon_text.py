@@ -56,8 +56,8 @@ $$ (@L@-beyond-adam-muon)
 
 where $M_t$ is the Nesterov combination (`nesterov=True`, the default; otherwise $M_t = m_t$),
 $\operatorname{NS}_5$ five steps of the Newton–Schulz iteration below, $\lambda$ = `weight_decay`
-(default 0.1, decoupled as in AdamW) and $c(n_1, n_2)$ the shape factor of `adjust_lr_fn`. Ten lines
-of NumPy, next to `adamcode.Muon`, which has torch's arguments and defaults:""",
+(default 0.1, decoupled as in AdamW) and $c(n_1, n_2)$ the shape factor of `adjust_lr_fn`. A dozen
+lines of NumPy, next to `adamcode.Muon`, which has torch's arguments and defaults:""",
 r"""在谱范数为 1 的方向中，没有哪个比 $-UV^\top$ 更快地减小线性化的损失（10.25，随机方向最好只有 7.2，符号方向为 6.6）。
 Muon 从动量而不是原始梯度计算这个方向。记 $\beta$ = `momentum`（默认 0.95），`torch.optim.Muon` 的一步是
 
@@ -70,7 +70,7 @@ $$ (@L@-beyond-adam-muon)
 
 其中 $M_t$ 是 Nesterov 组合（`nesterov=True`，默认；否则 $M_t = m_t$），$\operatorname{NS}_5$ 是下面的 Newton–Schulz
 迭代的五步，$\lambda$ = `weight_decay`（默认 0.1，与 AdamW 一样是解耦的），$c(n_1, n_2)$ 是 `adjust_lr_fn` 的形状因子。
-下面是十行 NumPy，与参数名和默认值都同 torch 的 `adamcode.Muon` 并排运行：""")
+下面是十几行 NumPy，与参数名和默认值都同 torch 的 `adamcode.Muon` 并排运行：""")
 
 T["B3"] = (r"""### The Newton–Schulz iteration
 
@@ -247,12 +247,12 @@ Muon 用于隐藏层的二维权重矩阵。偏置或归一化层的增益是向
 `adamcode.Muon` 在 `init` 和 `step` 中拒绝它：""")
 
 T["B10"] = (r"""Embedding tables and the output layer are matrices, but Jordan et al. and Liu et al. train them
-with AdamW too. An embedding's input is a one-hot token, so each row is the parameter vector of
-one token and is updated only when that token occurs; orthogonalizing the update would mix the
-rows of unrelated tokens. For the output layer AdamW simply worked better in their experiments.
+with AdamW too. One reason for embeddings: their input is a one-hot token, so each row is the
+parameter vector of one token and is updated only when that token occurs; orthogonalizing the
+update would mix the rows of unrelated tokens. For the output layer AdamW simply worked better in their experiments.
 The usual recipe is therefore two optimizers: Muon for the hidden matrices, AdamW for everything
 else (the example in torch's documentation does exactly this).""",
-r"""嵌入表和输出层也是矩阵，但 Jordan 等和 Liu 等同样用 AdamW 训练它们。嵌入层的输入是独热编码的词元，每一行是一个词元的参数向量，
+r"""嵌入表和输出层也是矩阵，但 Jordan 等和 Liu 等同样用 AdamW 训练它们。对嵌入层，一个原因是：它的输入是独热编码的词元，每一行是一个词元的参数向量，
 只有该词元出现时才更新；对更新做正交化会把不相关词元的行混在一起。对输出层，他们的实验中 AdamW 就是效果更好。
 因此通常的做法是用两个优化器：隐藏层矩阵用 Muon，其余一切用 AdamW（torch 文档中的示例正是如此）。""")
 
