@@ -17,9 +17,9 @@ learning rate :math:`\\eta` and weight decay :math:`\\lambda`, one step is
         \\quad\\text{(a matrix)} \\\\
    \\tilde v_{t,ij} &= v^{\\mathrm{row}}_{t,i}\\, v^{\\mathrm{col}}_{t,j} / \\max(\\operatorname{mean}_i v^{\\mathrm{row}}_{t,i}, \\epsilon_1)
         \\quad\\text{(the rank-1 estimate of } v_t) \\\\
-   u_t &= g_t / \\sqrt{\\max(\\tilde v_t, \\epsilon_1^2)}, \\qquad
-   \\hat u_t = u_t / \\max(1, \\operatorname{RMS}(u_t)/d) \\\\
-   \\theta_t &= \\theta - \\text{step size}\\cdot \\hat u_t
+   \\xi_t &= g_t / \\sqrt{\\max(\\tilde v_t, \\epsilon_1^2)}, \\qquad
+   \\hat \\xi_t = \\xi_t / \\max(1, \\operatorname{RMS}(\\xi_t)/d) \\\\
+   \\theta_t &= \\theta - \\text{step size}\\cdot \\hat \\xi_t
 """
 from __future__ import annotations
 
@@ -66,9 +66,9 @@ class Adafactor(Optimizer):
                   v_col <- beta2_t * v_col + (1 - beta2_t) * mean(g**2, axis=-2)
                   v_tilde = outer(v_row, v_col) / max(mean(v_row), eps1)
         vector:   v <- beta2_t * v + (1 - beta2_t) * g**2;  v_tilde = v
-        u         = g / sqrt(max(v_tilde, eps1**2))
-        u_hat     = u / max(1, RMS(u) / d)                 (update clipping)
-        theta    <- theta - step_size * u_hat
+        xi        = g / sqrt(max(v_tilde, eps1**2))
+        xi_hat    = xi / max(1, RMS(xi) / d)               (update clipping)
+        theta    <- theta - step_size * xi_hat
 
     A parameter with two or more dimensions is factored over its last two axes: it keeps a row
     factor and a column factor (``n1 + n2`` numbers for an ``n1 x n2`` matrix) instead of the
@@ -76,10 +76,10 @@ class Adafactor(Optimizer):
     argument) adds the optional one of Shazeer and Stern (their section 7), as an EMA of the
     clipped update::
 
-        m     <- beta1 * m + (1 - beta1) * u_hat
+        m     <- beta1 * m + (1 - beta1) * xi_hat
         theta <- theta - step_size * m
 
-    (Hugging Face's Adafactor averages ``step_size * u_hat`` instead; the two agree while the
+    (Hugging Face's Adafactor averages ``step_size * xi_hat`` instead; the two agree while the
     step size is constant.) ``maximize`` and ``foreach`` of torch are not provided.
 
     Parameters

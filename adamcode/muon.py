@@ -5,12 +5,12 @@ torch.optim.Muon's form, for a weight matrix :math:`\\theta \\in \\mathbb{R}^{n_
 .. math::
 
    m_t &= \\beta m_{t-1} + (1-\\beta)\\, g_t \\\\
-   M_t &= \\beta m_t + (1-\\beta)\\, g_t \\quad\\text{(Nesterov; else } M_t = m_t) \\\\
-   O_t &= \\operatorname{NS}_k(M_t) \\quad\\text{(k Newton--Schulz steps: } M_t = U S V^\\top \\mapsto U\\, \\operatorname{ns}^{(k)}(S)\\, V^\\top \\approx U V^\\top) \\\\
-   \\theta_t &= \\theta_{t-1}(1-\\eta\\lambda) - \\eta\\, c(n_1, n_2)\\, O_t
+   \\tilde m_t &= \\beta m_t + (1-\\beta)\\, g_t \\quad\\text{(Nesterov; else } \\tilde m_t = m_t) \\\\
+   O_t &= \\operatorname{NS}_k(\\tilde m_t) \\quad\\text{(k Newton--Schulz steps: } \\tilde m_t = U S V^\\top \\mapsto U\\, \\operatorname{ns}^{(k)}(S)\\, V^\\top \\approx U V^\\top) \\\\
+   \\theta_t &= \\theta_{t-1}(1-\\eta\\lambda) - \\eta\\, \\chi(n_1, n_2)\\, O_t
 
 with :math:`\\operatorname{ns}(s) = a_1 s + a_3 s^3 + a_5 s^5` and the shape factor
-:math:`c(n_1, n_2)` of ``adjust_lr_fn``.
+:math:`\\chi(n_1, n_2)` of ``adjust_lr_fn``.
 """
 from __future__ import annotations
 
@@ -110,8 +110,8 @@ class Muon(Optimizer):
     :math:`\\lambda` = ``weight_decay``::
 
         m      <- beta * m + (1 - beta) * g             (torch: buf.lerp_(g, 1 - momentum))
-        M       = beta * m + (1 - beta) * g             (nesterov=True; else M = m)
-        O       = newton_schulz(M, ns_coefficients, ns_steps, eps)     (~ U V^T of M = U S V^T)
+        m_tilde = beta * m + (1 - beta) * g             (nesterov=True; else m_tilde = m)
+        O       = newton_schulz(m_tilde, ns_coefficients, ns_steps, eps)   (~ U V^T of m_tilde = U S V^T)
         theta  <- theta * (1 - lr * lambda)             (decoupled weight decay, unadjusted lr)
         theta  <- theta - adjusted_lr(lr, adjust_lr_fn, theta.shape) * O
 
@@ -179,8 +179,8 @@ class Muon(Optimizer):
     def _update(self, params: np.ndarray, g: np.ndarray, state: MuonState):
         beta = self.momentum
         m = _mechanics.ema(beta, state.m, g)
-        M = _mechanics.ema(beta, m, g) if self.nesterov else m
-        O = newton_schulz(M, self.ns_coefficients, self.ns_steps, self.eps)
+        m_tilde = _mechanics.ema(beta, m, g) if self.nesterov else m
+        O = newton_schulz(m_tilde, self.ns_coefficients, self.ns_steps, self.eps)
         lr = adjusted_lr(self.lr, self.adjust_lr_fn, params.shape)
         params = _mechanics.decoupled_decay(params, self.lr, self.weight_decay)
         params = params - lr * O

@@ -359,7 +359,7 @@ def adafactor_step(theta, g, t, v=None, v_row=None, v_col=None, lr=sp.Rational(1
 
     Keys ``beta2_t`` (:math:`1 - t^\\tau`), ``eta_t`` (:math:`\\min(\\eta, 1/\\sqrt t)`), ``step_size``,
     ``v_row``, ``v_col``, ``v`` (``None`` where not kept), ``v_tilde`` (the estimate of the second
-    moment the step divides by), ``u``, ``u_hat`` (clipped), ``m`` (``beta1`` given, else ``None``)
+    moment the step divides by), ``xi``, ``xi_hat`` (clipped), ``m`` (``beta1`` given, else ``None``)
     and ``theta``.
     """
     theta, g = sp.Matrix(theta), sp.Matrix(g)
@@ -382,12 +382,12 @@ def adafactor_step(theta, g, t, v=None, v_row=None, v_col=None, lr=sp.Rational(1
         out.update(v_row=v_row, v_col=v_col)
     else:
         v_tilde = out["v"] = beta2_t * sp.Matrix(v).reshape(n1, n2) + (1 - beta2_t) * g2
-    u = g.multiply_elementwise(v_tilde.applyfunc(lambda x: 1 / sp.sqrt(sp.Max(x, eps1**2))))
-    u_hat = u / sp.Max(1, _matrix_rms(u) / d)
-    direction = u_hat
+    xi = g.multiply_elementwise(v_tilde.applyfunc(lambda x: 1 / sp.sqrt(sp.Max(x, eps1**2))))
+    xi_hat = xi / sp.Max(1, _matrix_rms(xi) / d)
+    direction = xi_hat
     if beta1 is not None:
-        direction = beta1 * sp.Matrix(m).reshape(n1, n2) + (1 - beta1) * u_hat
-    out.update(v_tilde=v_tilde, u=u, u_hat=u_hat, m=direction if beta1 is not None else None,
+        direction = beta1 * sp.Matrix(m).reshape(n1, n2) + (1 - beta1) * xi_hat
+    out.update(v_tilde=v_tilde, xi=xi, xi_hat=xi_hat, m=direction if beta1 is not None else None,
                theta=theta - step_size * direction)
     return out
 
@@ -426,14 +426,14 @@ def muon_step(theta, m, g, lr, momentum, weight_decay=sp.Rational(1, 10), nester
               ns_steps=5, eps=sp.Rational(1, 10**7), adjust_lr_fn=None):
     """One Muon step (torch's form, without the bfloat16 cast; book, beyond-adam) on SymPy matrices.
 
-    Keys ``m`` (the momentum, :math:`\\beta m + (1-\\beta) g`), ``M`` (what is orthogonalized:
+    Keys ``m`` (the momentum, :math:`\\beta m + (1-\\beta) g`), ``m_tilde`` (what is orthogonalized:
     :math:`\\beta m_t + (1-\\beta) g` with Nesterov, else ``m``), ``O`` (:func:`newton_schulz` of
-    ``M``), ``lr_adjusted`` and ``theta``.
+    ``m_tilde``), ``lr_adjusted`` and ``theta``.
     """
     theta, m, g = sp.Matrix(theta), sp.Matrix(m), sp.Matrix(g)
     m_new = momentum * m + (1 - momentum) * g
-    M = momentum * m_new + (1 - momentum) * g if nesterov else m_new
-    O = newton_schulz(M, ns_coefficients, ns_steps, eps)
+    m_tilde = momentum * m_new + (1 - momentum) * g if nesterov else m_new
+    O = newton_schulz(m_tilde, ns_coefficients, ns_steps, eps)
     n1, n2 = theta.shape
     if adjust_lr_fn is None or adjust_lr_fn == "original":
         lr_adjusted = lr * sp.sqrt(sp.Max(1, sp.Rational(n1, n2)))
@@ -442,4 +442,4 @@ def muon_step(theta, m, g, lr, momentum, weight_decay=sp.Rational(1, 10), nester
     else:
         raise ValueError(f"Invalid adjust_lr_fn: adjust_lr_fn={adjust_lr_fn!r}")
     theta_new = theta * (1 - lr * weight_decay) - lr_adjusted * O
-    return {"m": m_new, "M": M, "O": O, "lr_adjusted": lr_adjusted, "theta": theta_new}
+    return {"m": m_new, "m_tilde": m_tilde, "O": O, "lr_adjusted": lr_adjusted, "theta": theta_new}

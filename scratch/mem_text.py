@@ -20,15 +20,15 @@ moment; and the step size is *relative* to the size of the parameters, capped by
 $\eta$ (default $10^{-2}$):
 
 $$
-u_t = \frac{g_t}{\sqrt{\max(\tilde v_t,\ \epsilon_1^2)}}, \qquad
-\hat u_t = \frac{u_t}{\max\big(1,\ \operatorname{RMS}(u_t)/d\big)}, \qquad
-\theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta_t \max\big(\epsilon_2,\ \operatorname{RMS}(\theta_{t-1})\big)\,\hat u_t, \qquad
+\xi_t = \frac{g_t}{\sqrt{\max(\tilde v_t,\ \epsilon_1^2)}}, \qquad
+\hat \xi_t = \frac{\xi_t}{\max\big(1,\ \operatorname{RMS}(\xi_t)/d\big)}, \qquad
+\theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta_t \max\big(\epsilon_2,\ \operatorname{RMS}(\theta_{t-1})\big)\,\hat \xi_t, \qquad
 \eta_t = \min(\eta,\ 1/\sqrt t) .
 $$ (@L@-memory-and-speed-adafactor)
 
-$\hat u_t$ is the update clipped to an RMS of at most $d = 1$; $\epsilon_1$ defaults to the machine
+$\hat \xi_t$ is the update $\xi_t$ clipped to an RMS of at most $d = 1$; $\epsilon_1$ defaults to the machine
 epsilon of the parameters' dtype and $\epsilon_2 = 10^{-3}$. PyTorch's documentation writes $\gamma$
-for our $\eta$, $\rho_t$ for our $\eta_t$ and $R_t$, $C_t$ for the two factors. The next cell writes one
+for our $\eta$, $\rho_t$ for our $\eta_t$, $U_t$ for our $\xi_t$ and $R_t$, $C_t$ for the two factors. The next cell writes one
 step for a matrix in ten lines of NumPy and runs it next to `adamcode.Adafactor` on the Iris
 classifier, whose parameters form a $5\times 3$ matrix (four rows of weights and a row of biases):""",
 r"""## 分解的二阶矩：Adafactor
@@ -48,14 +48,14 @@ $\beta_{2,t} = 1 - t^{\tau}$，$\tau = -0.8$（`beta2_decay`），因此第一�
 没有一阶矩；步长是**相对**于参数大小的，并以学习率 $\eta$（默认 $10^{-2}$）为上限：
 
 $$
-u_t = \frac{g_t}{\sqrt{\max(\tilde v_t,\ \epsilon_1^2)}}, \qquad
-\hat u_t = \frac{u_t}{\max\big(1,\ \operatorname{RMS}(u_t)/d\big)}, \qquad
-\theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta_t \max\big(\epsilon_2,\ \operatorname{RMS}(\theta_{t-1})\big)\,\hat u_t, \qquad
+\xi_t = \frac{g_t}{\sqrt{\max(\tilde v_t,\ \epsilon_1^2)}}, \qquad
+\hat \xi_t = \frac{\xi_t}{\max\big(1,\ \operatorname{RMS}(\xi_t)/d\big)}, \qquad
+\theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta_t \max\big(\epsilon_2,\ \operatorname{RMS}(\theta_{t-1})\big)\,\hat \xi_t, \qquad
 \eta_t = \min(\eta,\ 1/\sqrt t) .
 $$ (@L@-memory-and-speed-adafactor)
 
-$\hat u_t$ 是把 RMS 截断到至多 $d = 1$ 的更新；$\epsilon_1$ 默认取参数数据类型的机器精度，
-$\epsilon_2 = 10^{-3}$。PyTorch 的文档把我们的 $\eta$ 写作 $\gamma$，把 $\eta_t$ 写作 $\rho_t$，把两个因子写作
+$\hat \xi_t$ 是把 $\xi_t$ 的 RMS 截断到至多 $d = 1$ 的更新；$\epsilon_1$ 默认取参数数据类型的机器精度，
+$\epsilon_2 = 10^{-3}$。PyTorch 的文档把我们的 $\eta$ 写作 $\gamma$，把 $\eta_t$ 写作 $\rho_t$，把 $\xi_t$ 写作 $U_t$，把两个因子写作
 $R_t$、$C_t$。下一个单元格用十行 NumPy 写出矩阵的一步，并与 `adamcode.Adafactor` 一起在鸢尾花分类器上运行；
 该分类器的参数是一个 $5\times 3$ 矩阵（四行权重和一行偏置）：""")
 
@@ -72,7 +72,7 @@ s + \frac{s\,(n_1 + n_2)}{n_1 n_2} \quad\text{with momentum } \beta_1 .
 $$ (@L@-memory-and-speed-adafactor-bytes)
 
 PyTorch's Adafactor has no first moment. "With momentum" is the optional $\beta_1$ of Shazeer and
-Stern, which keeps one more full array, $m_t = \beta_1 m_{t-1} + (1-\beta_1)\hat u_t$, and steps along
+Stern, which keeps one more full array, $m_t = \beta_1 m_{t-1} + (1-\beta_1)\hat \xi_t$, and steps along
 $m_t$; `adamcode.Adafactor(beta1=0.9)` adds it (it is not a torch argument). The cell measures the
 state from the arrays that `init` and one `step` create and asserts Eq.
 {eq}`@L@-memory-and-speed-adafactor-bytes` for float32:""",
@@ -87,7 +87,7 @@ s + \frac{s\,(n_1 + n_2)}{n_1 n_2} \quad\text{（有动量 } \beta_1\text{）} .
 $$ (@L@-memory-and-speed-adafactor-bytes)
 
 PyTorch 的 Adafactor 没有一阶矩。“有动量”指 Shazeer 和 Stern 论文中可选的 $\beta_1$：再保存一个完整数组
-$m_t = \beta_1 m_{t-1} + (1-\beta_1)\hat u_t$，并沿 $m_t$ 更新；`adamcode.Adafactor(beta1=0.9)` 提供这一选项
+$m_t = \beta_1 m_{t-1} + (1-\beta_1)\hat \xi_t$，并沿 $m_t$ 更新；`adamcode.Adafactor(beta1=0.9)` 提供这一选项
 （它不是 torch 的参数）。下面的单元格从 `init` 和一次 `step` 创建的数组中量出状态的大小，并对 float32 验证公式
 {eq}`@L@-memory-and-speed-adafactor-bytes`：""")
 
@@ -98,22 +98,24 @@ Adafactor's state is nearly free.
 
 ### What factoring loses
 
-Eq. {eq}`@L@-memory-and-speed-adafactor-v` replaces the matrix $v$ by $r c^\top / S$, where $r$ and $c$
-are its row and column sums and $S$ the sum of all entries (the means' factors $1/n_1$, $1/n_2$
-cancel). That matrix has rank 1. So the estimate can be exact only if $v$ itself has rank 1, and
-then it is: for $v = a b^\top$ the row sums are $a_i \sum b$, the column sums $b_j \sum a$, and
-$r_i c_j / S = a_i b_j$. For a $2\times 2$ matrix the error is the determinant: every entry of
-$\tilde v - v$ is $\pm\det(v)/S$. The SymPy cell checks both:""",
+With $\mathbf 1$ a vector of ones, Eq. {eq}`@L@-memory-and-speed-adafactor-v` replaces the matrix $v$ by
+$(v\mathbf 1)(\mathbf 1^\top v)/(\mathbf 1^\top v\mathbf 1)$: its row sums times its column sums over the sum of all
+entries (the means' factors $1/n_1$, $1/n_2$ cancel). That matrix has rank 1. So the estimate can be
+exact only if $v$ itself has rank 1, and then it is: for $v = \mathbf p\mathbf q^\top$ the row sums are
+$\mathbf p\,(\mathbf 1^\top\mathbf q)$, the column sums $(\mathbf 1^\top\mathbf p)\,\mathbf q^\top$, and the estimate is
+$\mathbf p\mathbf q^\top$. For a $2\times 2$ matrix the error is the determinant: every entry of
+$\tilde v - v$ is $\pm\det(v)/(\mathbf 1^\top v\mathbf 1)$. The SymPy cell checks both:""",
 r"""$1024 \times 1024$ 矩阵每个参数只需 0.007812 字节状态，只有 Adam 的 8 字节的 1/1024；加上 $\beta_1$ 后，完整数组
 $m$ 占了大头，只省下一半。向量无法分解，仍占 4 字节，是 Adam 的一半。大模型中几乎所有参数都在矩阵里，
 所以 Adafactor 的状态几乎不占内存。
 
 ### 分解损失了什么
 
-公式 {eq}`@L@-memory-and-speed-adafactor-v` 用 $r c^\top / S$ 代替矩阵 $v$，其中 $r$、$c$ 是它的行和与列和，$S$
-是全部元素之和（均值中的 $1/n_1$、$1/n_2$ 相互抵消）。这个矩阵的秩为 1。因此只有当 $v$ 本身秩为 1 时估计才可能精确，
-而此时它确实精确：若 $v = a b^\top$，行和为 $a_i \sum b$，列和为 $b_j \sum a$，于是 $r_i c_j / S = a_i b_j$。
-对 $2\times 2$ 矩阵，误差就是行列式：$\tilde v - v$ 的每个元素都是 $\pm\det(v)/S$。下面的 SymPy 单元格验证这两点：""")
+记 $\mathbf 1$ 为全 1 向量，公式 {eq}`@L@-memory-and-speed-adafactor-v` 用 $(v\mathbf 1)(\mathbf 1^\top v)/(\mathbf 1^\top v\mathbf 1)$
+代替矩阵 $v$：行和乘列和，再除以全部元素之和（均值中的 $1/n_1$、$1/n_2$ 相互抵消）。这个矩阵的秩为 1。因此只有当 $v$
+本身秩为 1 时估计才可能精确，而此时它确实精确：若 $v = \mathbf p\mathbf q^\top$，行和为 $\mathbf p\,(\mathbf 1^\top\mathbf q)$，
+列和为 $(\mathbf 1^\top\mathbf p)\,\mathbf q^\top$，估计正是 $\mathbf p\mathbf q^\top$。对 $2\times 2$ 矩阵，误差就是行列式：
+$\tilde v - v$ 的每个元素都是 $\pm\det(v)/(\mathbf 1^\top v\mathbf 1)$。下面的 SymPy 单元格验证这两点：""")
 
 T["A4"] = (r"""On a real problem $v$ is not rank 1. The next cell runs Adafactor 200 steps on Iris, records the
 gradients, and compares Adam's full $v$ (with Adafactor's $\beta_{2,t}$) with the factored estimate. It
@@ -134,7 +136,7 @@ Shazeer and Stern report the same on translation models: factoring cost almost n
 Dettmers et al. {cite:p}`dettmers2022optimizers` keep Adam's $m$ and $v$ but store each number in
 one byte. Three ideas make this work:
 
-- **Blockwise scaling.** The array is cut into blocks of $B$ numbers ($B = 2048$ in the paper); each
+- **Blockwise scaling.** The array is cut into blocks of $n_b$ numbers ($n_b = 2048$ in the paper); each
   block is divided by its largest absolute value, its *absmax*, which is stored in float32. One
   outlier then spoils only its own block.
 - **A dynamic code.** Each scaled number in $[-1, 1]$ is replaced by the index of the nearest of 256
@@ -147,7 +149,7 @@ one byte. Three ideas make this work:
 - **Update in float32.** Each step dequantizes $m$ and $v$, takes Adam's step in float32, and
   quantizes the new $m$ and $v$ with new absmax values (`memory.Adam8bit`).
 
-The state is then $2\,(1 + 4/B)$ bytes per parameter, 2.0039 for $B = 2048$, a quarter of Adam's 8.""",
+The state is then $2\,(1 + 4/n_b)$ bytes per parameter, 2.0039 for $n_b = 2048$, a quarter of Adam's 8.""",
 r"""逐元素看，分解后的 $v$ 偏差很大，是完整 $v$ 的 0.11 到 23 倍（除以 $\sqrt{v}$ 的更新最多偏差约 5 倍），
 但两次训练的最终损失在三位有效数字内相同，都是 0.0485。分解后只保留了一行、一列内部的**相对**大小，
 而对除以 $\sqrt v$ 的优化器，要紧的信息大多就在其中。Shazeer 和 Stern 在翻译模型上的结论相同：分解几乎不损失质量。
@@ -156,7 +158,7 @@ r"""逐元素看，分解后的 $v$ 偏差很大，是完整 $v$ 的 0.11 到 23
 
 Dettmers 等 {cite:p}`dettmers2022optimizers` 保留 Adam 的 $m$ 和 $v$，但每个数只用一个字节存储。这靠三个想法：
 
-- **分块缩放。** 把数组切成每块 $B$ 个数（论文中 $B = 2048$），每块除以其中最大的绝对值（absmax），absmax
+- **分块缩放。** 把数组切成每块 $n_b$ 个数（论文中 $n_b = 2048$），每块除以其中最大的绝对值（absmax），absmax
   以 float32 保存。这样一个离群值只影响它所在的块。
 - **动态编码。** 缩放到 $[-1, 1]$ 的每个数被替换为 256 个取值中最近者的下标。线性网格的间隔是
   $2/255 \approx 0.008$，比它小的数都会被舍入为 0；Dettmers {cite:p}`dettmers2016dynamic` 的**动态**映射把取值分布在
@@ -166,7 +168,7 @@ Dettmers 等 {cite:p}`dettmers2022optimizers` 保留 Adam 的 $m$ 和 $v$，但�
 - **以 float32 更新。** 每一步先把 $m$、$v$ 反量化，以 float32 做 Adam 的一步，再用新的 absmax 把新的 $m$、$v$
   量化（`memory.Adam8bit`）。
 
-这样状态为每个参数 $2\,(1 + 4/B)$ 字节，$B = 2048$ 时为 2.0039 字节，只有 Adam 的 8 字节的 1/4。""")
+这样状态为每个参数 $2\,(1 + 4/n_b)$ 字节，$n_b = 2048$ 时为 2.0039 字节，只有 Adam 的 8 字节的 1/4。""")
 
 T["A6"] = (r"""The map's values are dense near 1, where the relative gap is 0.35 %, and sparse near $10^{-3}$,
 where it is 5.8 %; a linear grid has no value at all between 0 and 0.008:""",
@@ -254,7 +256,7 @@ T["S"] = (r"""- Adafactor keeps, for an $n_1\times n_2$ matrix, $n_1 + n_2$ numb
   for a float32 $1024\times1024$ matrix (Eq. {eq}`@L@-memory-and-speed-adafactor-bytes`). Its rank-1
   estimate of $v$ is exact exactly when $v$ has rank 1; on Iris it misjudges entries by factors up to
   23 and trains as well as the full $v$.
-- 8-bit Adam stores $m$ and $v$ in one byte each with a float32 absmax per block, $2(1 + 4/B)$ bytes
+- 8-bit Adam stores $m$ and $v$ in one byte each with a float32 absmax per block, $2(1 + 4/n_b)$ bytes
   per parameter; the dynamic map keeps the relative error near 2–3 %. Blocks must be small enough
   that the magnitudes in a block are alike, or $v$ stops following the gradients.
 - In mixed precision the weights, gradients and master copy cost 8 bytes per parameter whatever the
@@ -262,7 +264,7 @@ T["S"] = (r"""- Adafactor keeps, for an $n_1\times n_2$ matrix, $n_1 + n_2$ numb
 r"""- Adafactor 对 $n_1\times n_2$ 矩阵只保存 $n_1 + n_2$ 个二阶矩状态数（公式 {eq}`@L@-memory-and-speed-adafactor-v`）：
   每个参数 $s(n_1+n_2)/(n_1n_2)$ 字节，float32 的 $1024\times1024$ 矩阵为 0.0078 字节（公式 {eq}`@L@-memory-and-speed-adafactor-bytes`）。
   它对 $v$ 的秩 1 估计当且仅当 $v$ 秩为 1 时精确；在鸢尾花数据上，个别元素的偏差可达 23 倍，但训练效果与完整的 $v$ 相同。
-- 8 位 Adam 把 $m$ 和 $v$ 各存为一个字节，每块另存一个 float32 absmax，每个参数 $2(1 + 4/B)$ 字节；动态映射使相对误差保持在
+- 8 位 Adam 把 $m$ 和 $v$ 各存为一个字节，每块另存一个 float32 absmax，每个参数 $2(1 + 4/n_b)$ 字节；动态映射使相对误差保持在
   2–3 % 左右。块必须足够小，使块内数值大小相近，否则 $v$ 跟不上梯度。
 - 混合精度中，权重、梯度和主权重无论用什么优化器都要每个参数 8 字节：Adam 共 16 字节，Lion 或 Muon 12 字节，8 位 Adam 10.0 字节，
   Adafactor 8.008 字节。""")
@@ -302,11 +304,11 @@ almost all of the excess comes from the coordinates with the smallest gradient s
 and $v$ lie far below the block's absmax, in the coarse bottom of the map. Here every block of
 2048 already holds scales from the whole range $e^{\pm3}$, so one block for the whole array is no
 better in kind; where exactly the two stall (0.097 and 0.021) depends on which entries get stuck.
-The absmax values cost $8/B$ bytes per parameter, which is what limits how small blocks can be.""",
+The absmax values cost $8/n_b$ bytes per parameter, which is what limits how small blocks can be.""",
  r"""块大小 64 和 256（每个参数 2.125 和 2.031 字节）与 float32 Adam 相当。块大小 2048，或整个数组作为一块（2.001 字节），
 损失都高出数倍，而多出的损失几乎全部来自梯度尺度最小的坐标：它们的 $m$ 和 $v$ 远小于块的 absmax，落在映射底部的稀疏区。
 这里每个 2048 元素的块已经包含了整个 $e^{\pm3}$ 范围内的尺度，所以整个数组作为一块在性质上并不更好；两者具体停在哪里
-（0.097 和 0.021）取决于哪些元素被卡住。absmax 每个参数占 $8/B$ 字节，这限制了块能有多小。"""),
+（0.097 和 0.021）取决于哪些元素被卡住。absmax 每个参数占 $8/n_b$ 字节，这限制了块能有多小。"""),
  ("ex-rank-one", r"""```{exercise}
 :label: @L@-memory-and-speed-ex-rank-one
 
@@ -319,11 +321,14 @@ rank 1, and that it always preserves the row sums and the column sums of $v$.
 ★★★ 设 $v$ 是元素全为正的 $n_1\times n_2$ 矩阵。证明公式 {eq}`@L@-memory-and-speed-adafactor-v` 中的分解估计（取 $\epsilon_1 = 0$）
 等于 $v$ 当且仅当 $v$ 秩为 1，并证明它总是保持 $v$ 的行和与列和。
 ```""", "mem-ex3",
- r"""With row sums $r$, column sums $c$ and total $S$, the estimate is $\tilde v = r c^\top / S$. Its row
-sums are $r_i \sum_j c_j / S = r_i$ and its column sums $c_j$, since $\sum_j c_j = S$. It has rank 1,
-so $\tilde v = v$ forces rank 1. Conversely, if $v = a b^\top$ then $r = a \sum b$, $c = b \sum a$,
-$S = \sum a \sum b$ and $\tilde v = a b^\top = v$. The cell checks both on a random $3\times 4$ example.""",
- r"""记行和为 $r$、列和为 $c$、总和为 $S$，估计为 $\tilde v = r c^\top / S$。它的行和为 $r_i \sum_j c_j / S = r_i$，列和为 $c_j$，
-因为 $\sum_j c_j = S$。它的秩为 1，所以 $\tilde v = v$ 要求 $v$ 秩为 1。反之，若 $v = a b^\top$，则 $r = a \sum b$、$c = b \sum a$、
-$S = \sum a \sum b$，$\tilde v = a b^\top = v$。下面的单元格在一个随机 $3\times 4$ 例子上检查这两点。"""),
+ r"""The estimate is $\tilde v = (v\mathbf 1)(\mathbf 1^\top v)/(\mathbf 1^\top v\mathbf 1)$. Its row sums are
+$\tilde v\mathbf 1 = (v\mathbf 1)(\mathbf 1^\top v\mathbf 1)/(\mathbf 1^\top v\mathbf 1) = v\mathbf 1$, and likewise its column sums are
+those of $v$. It has rank 1, so $\tilde v = v$ forces rank 1. Conversely, if $v = \mathbf p\mathbf q^\top$ then
+$v\mathbf 1 = \mathbf p\,(\mathbf 1^\top\mathbf q)$, $\mathbf 1^\top v = (\mathbf 1^\top\mathbf p)\,\mathbf q^\top$,
+$\mathbf 1^\top v\mathbf 1 = (\mathbf 1^\top\mathbf p)(\mathbf 1^\top\mathbf q)$ and $\tilde v = \mathbf p\mathbf q^\top = v$. The cell checks both on a random $3\times 4$ example.""",
+ r"""估计为 $\tilde v = (v\mathbf 1)(\mathbf 1^\top v)/(\mathbf 1^\top v\mathbf 1)$。它的行和为
+$\tilde v\mathbf 1 = (v\mathbf 1)(\mathbf 1^\top v\mathbf 1)/(\mathbf 1^\top v\mathbf 1) = v\mathbf 1$，同理列和也与 $v$ 相同。它的秩为 1，
+所以 $\tilde v = v$ 要求 $v$ 秩为 1。反之，若 $v = \mathbf p\mathbf q^\top$，则 $v\mathbf 1 = \mathbf p\,(\mathbf 1^\top\mathbf q)$、
+$\mathbf 1^\top v = (\mathbf 1^\top\mathbf p)\,\mathbf q^\top$、$\mathbf 1^\top v\mathbf 1 = (\mathbf 1^\top\mathbf p)(\mathbf 1^\top\mathbf q)$，
+于是 $\tilde v = \mathbf p\mathbf q^\top = v$。下面的单元格在一个随机 $3\times 4$ 例子上检查这两点。"""),
 ]

@@ -22,19 +22,19 @@ for _ in range(2000):                                                   # random
     trials.append(np.sum(G * D) / np.linalg.norm(D, 2))
 sign_step = np.sign(G) / np.linalg.norm(np.sign(G), 2)                  # sign descent, rescaled to norm 1
 assert min(trials) > best and -np.sum(G * sign_step) > best
-print(f"<G, D> with spectral norm 1: -U V^T gives {fmt(best, 4)} = -(sum of singular values); "
+print(f"<g, D> with spectral norm 1: -U V^T gives {fmt(best, 4)} = -(sum of singular values); "
       f"best of 2000 random D: {fmt(-max(trials), 4)}; -sign(G) rescaled: {fmt(-np.sum(G * sign_step), 4)}")
 # %% code mu-2
 def muon_step(theta, g, m, lr=0.02, beta=0.95, weight_decay=0.1, coefficients=(3.4445, -4.775, 2.0315), steps=5):
     m = beta * m + (1 - beta) * g                             # momentum, EMA form
-    M = beta * m + (1 - beta) * g                             # Nesterov: look one step further
-    X = M.T if M.shape[0] > M.shape[1] else M                 # work with the wide orientation
+    m_nes = beta * m + (1 - beta) * g                         # Nesterov: look one step further
+    X = m_nes.T if m_nes.shape[0] > m_nes.shape[1] else m_nes # work with the wide orientation
     X = X / max(np.linalg.norm(X), 1e-7)                      # Frobenius norm: every s_i <= 1
     a1, a3, a5 = coefficients
     for _ in range(steps):
         A = X @ X.T
         X = a1 * X + (a3 * A + a5 * A @ A) @ X                # s -> a1 s + a3 s^3 + a5 s^5
-    O = X.T if M.shape[0] > M.shape[1] else X
+    O = X.T if m_nes.shape[0] > m_nes.shape[1] else X
     n1, n2 = theta.shape
     return theta * (1 - lr * weight_decay) - lr * np.sqrt(max(1, n1 / n2)) * O, m
 
@@ -55,11 +55,11 @@ X_sym = sp.diag(s_, u_)                                        # in the basis of
 A_sym = X_sym * X_sym.T
 step_sym = a1 * X_sym + (a3 * A_sym + a5 * A_sym * A_sym) * X_sym
 assert (step_sym - sp.diag(a1 * s_ + a3 * s_**3 + a5 * s_**5, a1 * u_ + a3 * u_**3 + a5 * u_**5)).applyfunc(sp.expand) == sp.zeros(2, 2)
-Q1 = sp.Matrix([[sp.Rational(3, 5), -sp.Rational(4, 5)], [sp.Rational(4, 5), sp.Rational(3, 5)]])
-Q2 = sp.Matrix([[sp.Rational(5, 13), sp.Rational(12, 13)], [-sp.Rational(12, 13), sp.Rational(5, 13)]])
-Y = Q1 * X_sym * Q2.T                                              # any matrix U S V^T (here 2 x 2)
+Om1 = sp.Matrix([[sp.Rational(3, 5), -sp.Rational(4, 5)], [sp.Rational(4, 5), sp.Rational(3, 5)]])
+Om2 = sp.Matrix([[sp.Rational(5, 13), sp.Rational(12, 13)], [-sp.Rational(12, 13), sp.Rational(5, 13)]])
+Y = Om1 * X_sym * Om2.T                                              # any matrix U S V^T (here 2 x 2)
 stepY = a1 * Y + (a3 * Y * Y.T + a5 * (Y * Y.T) ** 2) * Y
-assert (stepY - Q1 * step_sym * Q2.T).applyfunc(sp.expand) == sp.zeros(2, 2)   # the singular vectors stay
+assert (stepY - Om1 * step_sym * Om2.T).applyfunc(sp.expand) == sp.zeros(2, 2)   # the singular vectors stay
 c1, c3, c5 = sp.symbols("c_1 c_3 c_5")
 cubic = sp.solve([c1 + c3 - 1, c1 + 3 * c3], [c1, c3])                                      # p(1) = 1, p'(1) = 0
 quintic = sp.solve([c1 + c3 + c5 - 1, c1 + 3 * c3 + 5 * c5, 6 * c3 + 20 * c5], [c1, c3, c5])  # and p''(1) = 0
@@ -115,8 +115,8 @@ display(Markdown(markdown_table(["precision · 精度", "largest · 最大 $s_i$
 fig, ax = figure()
 ax.loglog(s_true / np.linalg.norm(s_true), sv["float64"], "o", ms=4, label="float64")
 ax.loglog(s_true / np.linalg.norm(s_true), sv["bfloat16"], "x", ms=5, label="bfloat16")
-ax.set_xlabel(r"$s_i / \|M\|_F$")
-ax.set_ylabel(r"$s_i$ after 5 steps")
+ax.set_xlabel(r"$s_i(X_0)$")
+ax.set_ylabel(r"$s_i(X_5)$")
 ax.legend()
 fig.tight_layout()
 plt.show()
@@ -197,15 +197,15 @@ for steps in (3, 5, 10):
 display(Markdown(markdown_table(["ns_steps", "band · 区间, s ≥ 1e-2", "smallest s reaching 0.5 · 达到 0.5 的最小 s"], rows)))
 # %% code mu-ex3
 rng_r = np.random.default_rng(11)
-Q1, _ = np.linalg.qr(rng_r.standard_normal((6, 6)))
-Q2, _ = np.linalg.qr(rng_r.standard_normal((4, 4)))
+Om1, _ = np.linalg.qr(rng_r.standard_normal((6, 6)))
+Om2, _ = np.linalg.qr(rng_r.standard_normal((4, 4)))
 G_r = rng_r.standard_normal((6, 4))
-assert np.allclose(newton_schulz(Q1 @ G_r @ Q2.T), Q1 @ newton_schulz(G_r) @ Q2.T, atol=1e-12)
+assert np.allclose(newton_schulz(Om1 @ G_r @ Om2.T), Om1 @ newton_schulz(G_r) @ Om2.T, atol=1e-12)
 gaps = {}
 for name, opt in (("Muon", ac.Muon(lr=0.02)), ("Adam", ac.Adam(lr=0.02))):
     zero = np.zeros((6, 4))
     step_G = opt.step(zero, G_r, opt.init(zero))[0]
-    step_rot = opt.step(zero, Q1 @ G_r @ Q2.T, opt.init(zero))[0]
-    gaps[name] = np.linalg.norm(step_rot - Q1 @ step_G @ Q2.T) / np.linalg.norm(step_rot)
+    step_rot = opt.step(zero, Om1 @ G_r @ Om2.T, opt.init(zero))[0]
+    gaps[name] = np.linalg.norm(step_rot - Om1 @ step_G @ Om2.T) / np.linalg.norm(step_rot)
 assert gaps["Muon"] < 1e-12 and gaps["Adam"] > 0.1
-print(f"|step(Q1 G Q2^T) - Q1 step(G) Q2^T| / |step|: Muon < 1e-12, Adam {fmt(gaps['Adam'], 2)}")
+print(f"|step(Om1 g Om2^T) - Om1 step(g) Om2^T| / |step|: Muon < 1e-12, Adam {fmt(gaps['Adam'], 2)}")

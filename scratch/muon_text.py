@@ -3,8 +3,8 @@ T["B1"] = (r"""## Muon: orthogonalized momentum for weight matrices
 
 Every method so far treats the parameters as a list of numbers. Muon (Jordan et al.
 {cite:p}`jordan2024muon`) is for the weight matrices of a network's hidden layers, and uses that
-they are matrices. Write the gradient of an $n_1\times n_2$ matrix as $G = U S V^\top$ (singular
-values $s_1 \ge s_2 \ge \dots \ge 0$). A gradient step moves each singular direction in proportion to
+they are matrices. Write the gradient of an $n_1\times n_2$ matrix as $g = U S V^\top$ (singular
+values $s_1 \ge s_2 \ge \dots \ge 0$ on the diagonal of $S$). A gradient step moves each singular direction in proportion to
 its $s_i$, and in practice a few directions dominate. Muon moves all of them by the same amount: its
 step is (approximately) $-\eta\, U V^\top$.
 
@@ -14,18 +14,18 @@ cause in the layer's output $\theta x$ for an input of a given size (Bernstein a
 {cite:p}`bernstein2024oldoptimizer`):
 
 $$
-\min_{\lVert\Delta\rVert_2 \le \eta}\ \langle G, \Delta\rangle = -\eta \sum_i s_i, \qquad
+\min_{\lVert\Delta\rVert_2 \le \eta}\ \langle g, \Delta\rangle = -\eta \sum_i s_i, \qquad
 \text{attained at}\quad \Delta = -\eta\, U V^\top .
 $$ (@L@-beyond-adam-muon-steepest)
 
-Indeed $\langle G, \Delta\rangle = \sum_i s_i\, (U^\top \Delta V)_{ii}$ and every diagonal entry of
+Indeed $\langle g, \Delta\rangle = \sum_i s_i\, (U^\top \Delta V)_{ii}$ and every diagonal entry of
 $U^\top \Delta V$ lies in $[-\lVert\Delta\rVert_2, \lVert\Delta\rVert_2]$. The cell compares $-UV^\top$ with
-2000 random directions and with the sign of $G$ (Lion's direction, and Adam's first step),
+2000 random directions and with the sign of $g$ (Lion's direction, and Adam's first step),
 all scaled to spectral norm 1, on a $6\times 4$ gradient with singular values 3, 1, 0.3, 0.1:""",
 r"""## Muon：对权重矩阵正交化的动量
 
 前面各方法都把参数看作一串数。Muon（Jordan 等 {cite:p}`jordan2024muon`）用于网络隐藏层的权重矩阵，并利用了它们是矩阵这一点。
-把 $n_1\times n_2$ 矩阵的梯度写成 $G = U S V^\top$（奇异值 $s_1 \ge s_2 \ge \dots \ge 0$）。梯度步使每个奇异方向按其
+把 $n_1\times n_2$ 矩阵的梯度写成 $g = U S V^\top$（$S$ 的对角线上是奇异值 $s_1 \ge s_2 \ge \dots \ge 0$）。梯度步使每个奇异方向按其
 $s_i$ 成比例地移动，而实际中往往少数几个方向占主导。Muon 让所有方向移动同样的量：它的一步（近似地）是 $-\eta\, U V^\top$。
 
 如果用谱范数 $\lVert\Delta\rVert_2$ 衡量一步的大小，这正是最速下降。谱范数是 $\Delta$ 能把一个向量拉长的最大倍数，
@@ -33,13 +33,13 @@ $s_i$ 成比例地移动，而实际中往往少数几个方向占主导。Muon 
 {cite:p}`bernstein2024oldoptimizer`）：
 
 $$
-\min_{\lVert\Delta\rVert_2 \le \eta}\ \langle G, \Delta\rangle = -\eta \sum_i s_i, \qquad
+\min_{\lVert\Delta\rVert_2 \le \eta}\ \langle g, \Delta\rangle = -\eta \sum_i s_i, \qquad
 \text{在}\quad \Delta = -\eta\, U V^\top \quad\text{处取到} .
 $$ (@L@-beyond-adam-muon-steepest)
 
-事实上 $\langle G, \Delta\rangle = \sum_i s_i\, (U^\top \Delta V)_{ii}$，而 $U^\top \Delta V$ 的每个对角元都在
+事实上 $\langle g, \Delta\rangle = \sum_i s_i\, (U^\top \Delta V)_{ii}$，而 $U^\top \Delta V$ 的每个对角元都在
 $[-\lVert\Delta\rVert_2, \lVert\Delta\rVert_2]$ 之内。下面的单元格在奇异值为 3、1、0.3、0.1 的 $6\times 4$ 梯度上，
-把 $-UV^\top$ 与 2000 个随机方向以及 $G$ 的符号（Lion 的方向，也是 Adam 第一步的方向）相比较，
+把 $-UV^\top$ 与 2000 个随机方向以及 $g$ 的符号（Lion 的方向，也是 Adam 第一步的方向）相比较，
 它们都缩放到谱范数 1：""")
 
 T["B2"] = (r"""No direction of spectral norm 1 decreases the linearized loss faster than $-UV^\top$ (10.25 against at
@@ -49,36 +49,36 @@ is
 
 $$
 m_t = \beta m_{t-1} + (1-\beta)\, g_t, \qquad
-M_t = \beta m_t + (1-\beta)\, g_t, \qquad
-O_t = \operatorname{NS}_5(M_t) \approx U_t V_t^\top, \qquad
-\theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta\, c(n_1, n_2)\, O_t ,
+\tilde m_t = \beta m_t + (1-\beta)\, g_t, \qquad
+O_t = \operatorname{NS}_5(\tilde m_t) \approx U_t V_t^\top, \qquad
+\theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta\, \chi(n_1, n_2)\, O_t ,
 $$ (@L@-beyond-adam-muon)
 
-where $M_t$ is the Nesterov combination (`nesterov=True`, the default; otherwise $M_t = m_t$),
+where $\tilde m_t$ is the Nesterov combination (`nesterov=True`, the default; otherwise $\tilde m_t = m_t$),
 $\operatorname{NS}_5$ five steps of the Newton–Schulz iteration below, $\lambda$ = `weight_decay`
-(default 0.1, decoupled as in AdamW) and $c(n_1, n_2)$ the shape factor of `adjust_lr_fn`. A dozen
+(default 0.1, decoupled as in AdamW) and $\chi(n_1, n_2)$ the shape factor of `adjust_lr_fn`. A dozen
 lines of NumPy, next to `adamcode.Muon`, which has torch's arguments and defaults:""",
 r"""在谱范数为 1 的方向中，没有哪个比 $-UV^\top$ 更快地减小线性化的损失（10.25，随机方向最好只有 7.2，符号方向为 6.6）。
 Muon 从动量而不是原始梯度计算这个方向。记 $\beta$ = `momentum`（默认 0.95），`torch.optim.Muon` 的一步是
 
 $$
 m_t = \beta m_{t-1} + (1-\beta)\, g_t, \qquad
-M_t = \beta m_t + (1-\beta)\, g_t, \qquad
-O_t = \operatorname{NS}_5(M_t) \approx U_t V_t^\top, \qquad
-\theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta\, c(n_1, n_2)\, O_t ,
+\tilde m_t = \beta m_t + (1-\beta)\, g_t, \qquad
+O_t = \operatorname{NS}_5(\tilde m_t) \approx U_t V_t^\top, \qquad
+\theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta\, \chi(n_1, n_2)\, O_t ,
 $$ (@L@-beyond-adam-muon)
 
-其中 $M_t$ 是 Nesterov 组合（`nesterov=True`，默认；否则 $M_t = m_t$），$\operatorname{NS}_5$ 是下面的 Newton–Schulz
-迭代的五步，$\lambda$ = `weight_decay`（默认 0.1，与 AdamW 一样是解耦的），$c(n_1, n_2)$ 是 `adjust_lr_fn` 的形状因子。
+其中 $\tilde m_t$ 是 Nesterov 组合（`nesterov=True`，默认；否则 $\tilde m_t = m_t$），$\operatorname{NS}_5$ 是下面的 Newton–Schulz
+迭代的五步，$\lambda$ = `weight_decay`（默认 0.1，与 AdamW 一样是解耦的），$\chi(n_1, n_2)$ 是 `adjust_lr_fn` 的形状因子。
 下面是十几行 NumPy，与参数名和默认值都同 torch 的 `adamcode.Muon` 并排运行：""")
 
 T["B3"] = (r"""### The Newton–Schulz iteration
 
-An SVD per step would be slow on a GPU. Muon instead divides $M$ by its Frobenius norm, which makes
+An SVD per step would be slow on a GPU. Muon instead divides $\tilde m_t$ by its Frobenius norm, which makes
 every singular value at most 1, and applies a few matrix products:
 
 $$
-X_0 = \frac{M}{\max(\lVert M\rVert_F,\ \epsilon)}, \qquad
+X_0 = \frac{\tilde m_t}{\max(\lVert \tilde m_t\rVert_F,\ \epsilon)}, \qquad
 X_{k+1} = a_1 X_k + a_3\, (X_k X_k^\top)\, X_k + a_5\, (X_k X_k^\top)^2 X_k .
 $$ (@L@-beyond-adam-ns)
 
@@ -97,10 +97,10 @@ values grow fast, at the price of $\operatorname{ns}(1) = 0.701$. The SymPy cell
 singular values and the two classical polynomials:""",
 r"""### Newton–Schulz 迭代
 
-每步做一次 SVD 在 GPU 上太慢。Muon 改为先用 Frobenius 范数去除 $M$，使每个奇异值都不超过 1，再做几次矩阵乘法：
+每步做一次 SVD 在 GPU 上太慢。Muon 改为先用 Frobenius 范数去除 $\tilde m_t$，使每个奇异值都不超过 1，再做几次矩阵乘法：
 
 $$
-X_0 = \frac{M}{\max(\lVert M\rVert_F,\ \epsilon)}, \qquad
+X_0 = \frac{\tilde m_t}{\max(\lVert \tilde m_t\rVert_F,\ \epsilon)}, \qquad
 X_{k+1} = a_1 X_k + a_3\, (X_k X_k^\top)\, X_k + a_5\, (X_k X_k^\top)^2 X_k .
 $$ (@L@-beyond-adam-ns)
 
@@ -204,8 +204,8 @@ the other.
 ### Muon against AdamW on a small matrix problem
 
 A linear network with one hidden layer is the smallest problem where Muon's view of matrices
-matters: fit $W_2 W_1$ to a $16\times 16$ target $T$ whose singular values run from 1 to $10^{-2}$,
-$\mathcal{L} = \tfrac12\lVert W_2 W_1 - T\rVert_F^2$, from a small random start (entries of size
+matters: fit $W_2 W_1$ to a $16\times 16$ target $W^\star$ whose singular values run from 1 to $10^{-2}$,
+$\mathcal{L} = \tfrac12\lVert W_2 W_1 - W^\star\rVert_F^2$, from a small random start (entries of size
 $10^{-3}$; `beyond.two_layer_linear`). Each method trains both matrices for 300 steps with its
 learning rate decayed linearly to 0, no weight decay, and the learning rate that gives the
 lowest final loss on a grid (`beyond.train_two_layer`):""",
@@ -216,13 +216,13 @@ $\sqrt{(1-\beta_1)/(1+\beta_1)} = 0.229$）。两种约定在这些形状上相�
 ### 在一个小矩阵问题上比较 Muon 与 AdamW
 
 有一个隐藏层的线性网络是体现 Muon 矩阵观点的最小问题：把 $W_2 W_1$ 拟合到奇异值从 1 到 $10^{-2}$ 的 $16\times 16$ 目标
-$T$，$\mathcal{L} = \tfrac12\lVert W_2 W_1 - T\rVert_F^2$，从很小的随机初值出发（元素大小为 $10^{-3}$；`beyond.two_layer_linear`）。
+$W^\star$，$\mathcal{L} = \tfrac12\lVert W_2 W_1 - W^\star\rVert_F^2$，从很小的随机初值出发（元素大小为 $10^{-3}$；`beyond.two_layer_linear`）。
 每种方法训练两个矩阵 300 步，学习率线性衰减到 0，不用权重衰减，学习率取网格上最终损失最低者（`beyond.train_two_layer`）：""")
 
 T["B8"] = (r"""On this small, noiseless problem AdamW is the fastest, and Muon, at its best learning rate, the
 slowest in the first 100 steps; after 300 steps all three are within $10^{-8}$ of the target. What Muon does
 differently shows in {numref}`@L@-fig-beyond-muon-modes`, which follows how much of each singular
-direction of $T$ the product $W_2W_1$ has learnt. Gradient descent learns the directions one after
+direction of $W^\star$ the product $W_2W_1$ has learnt. Gradient descent learns the directions one after
 the other, the strongest first: a direction's gradient is proportional to its singular value. Muon's
 orthogonalized step grows all directions at the same rate, so the weak directions, which need to
 travel least, arrive first. The gains that Jordan et al. and Liu et al. report (fewer steps to a
@@ -230,7 +230,7 @@ given loss when training transformers, about half the compute of AdamW in Liu et
 measured on large networks with noisy minibatch gradients; this small problem neither confirms nor
 refutes them.""",
 r"""在这个小而无噪声的问题上，AdamW 最快；Muon 取其最佳学习率时，前 100 步最慢；300 步后三者与目标的差距都在 $10^{-8}$ 以内。
-Muon 的不同之处见 {numref}`@L@-fig-beyond-muon-modes`：图中跟踪乘积 $W_2W_1$ 学到了 $T$ 的每个奇异方向的多少。梯度下降
+Muon 的不同之处见 {numref}`@L@-fig-beyond-muon-modes`：图中跟踪乘积 $W_2W_1$ 学到了 $W^\star$ 的每个奇异方向的多少。梯度下降
 按从强到弱的顺序一个接一个地学习这些方向，因为一个方向的梯度与其奇异值成正比。Muon 正交化后的一步让所有方向以相同的速度增长，
 所以需要走的路最短的弱方向最先到达。Jordan 等和 Liu 等报告的收益（训练 Transformer 时达到同样损失所需的步数更少；在 Liu 等的实验中
 约为 AdamW 一半的计算量）是在带小批量噪声的大网络上测得的；这个小问题既不能证实也不能否定它们。""")
@@ -273,14 +273,14 @@ FIG = {
           r"$k = 1, \dots, 5$ 步 Newton–Schulz 迭代对 $X_0$ 的一个奇异值 $s$ 的作用（公式 {eq}`@L@-beyond-adam-ns-poly` 复合 $k$ 次）。左：torch 的系数 $(a_1, a_3, a_5) = (3.4445, -4.775, 2.0315)$；右：收敛的五次多项式 $(15/8, -5/4, 3/8)$。虚线：1。",
           "两幅图，各有五条曲线，横轴为 1e-4 到 1 的对数刻度 s。torch 的系数使曲线陡升，五步后 1e-2 以上的值都落在约 0.7 到 1.1 的带中；收敛的五次多项式上升缓慢，只有 s 大于约 0.1 时才接近 1。",
           "beyond-muon-ns"),
- "mu-7": (r"Singular values after five Newton–Schulz steps (torch's coefficients) of a $32\times48$ matrix with singular values from 1 to $10^{-4}$, against the input's singular values divided by its Frobenius norm: in float64 (adamcode.Muon's iteration) and in bfloat16 (torch's, emulated in NumPy with round-to-nearest-even to 8 significant bits).",
+ "mu-7": (r"Singular values after five Newton–Schulz steps (torch's coefficients) of a $32\times48$ matrix with singular values from 1 to $10^{-4}$, against the singular values of $X_0$ (the input divided by its Frobenius norm): in float64 (adamcode.Muon's iteration) and in bfloat16 (torch's, emulated in NumPy with round-to-nearest-even to 8 significant bits).",
           "Log-log scatter: for inputs above about 2e-3 both precisions give the same values, between 0.7 and 1.2; below that the bfloat16 values are larger, the smallest 0.07 against 0.03 in float64.",
-          r"奇异值从 1 到 $10^{-4}$ 的 $32\times48$ 矩阵经过五步 Newton–Schulz 迭代（torch 的系数）后的奇异值，横轴为输入奇异值除以其 Frobenius 范数：float64（adamcode.Muon 的迭代）与 bfloat16（torch 的迭代，用 NumPy 以舍入到最近、恰在中间取偶、8 位有效数字模拟）。",
+          r"奇异值从 1 到 $10^{-4}$ 的 $32\times48$ 矩阵经过五步 Newton–Schulz 迭代（torch 的系数）后的奇异值，横轴为 $X_0$（输入除以其 Frobenius 范数）的奇异值：float64（adamcode.Muon 的迭代）与 bfloat16（torch 的迭代，用 NumPy 以舍入到最近、恰在中间取偶、8 位有效数字模拟）。",
           "双对数散点图：输入大于约 2e-3 时两种精度给出相同的值，在 0.7 到 1.2 之间；更小的输入在 bfloat16 中得到的值更大，最小的为 0.07，而 float64 中为 0.03。",
           "beyond-muon-bf16"),
- "mu-10": (r"How much of each singular direction of the target $T$ the product $W_2 W_1$ has learnt ($u_i^\top W_2 W_1 v_i / s_i$, six of the sixteen directions, $s_i$ from 1 to 0.01) in the first 100 of 300 steps, for Muon, AdamW and SGD with momentum $\beta = 0.9$ at the learning rates of the table, decayed linearly to 0; $16\times16$ target, start of size $10^{-3}$, no weight decay.",
+ "mu-10": (r"How much of each singular direction of the target $W^\star$ the product $W_2 W_1$ has learnt ($u_i^\top W_2 W_1 v_i / s_i$, six of the sixteen directions, $s_i$ from 1 to 0.01) in the first 100 of 300 steps, for Muon, AdamW and SGD with momentum $\beta = 0.9$ at the learning rates of the table, decayed linearly to 0; $16\times16$ target, start of size $10^{-3}$, no weight decay.",
           "Three panels. With SGD the strong directions reach 1 first and the weakest is still far from it at step 100; with Muon the weak directions arrive first, overshoot a little, and the strongest is last; AdamW swings widely in the first 20 steps and has all directions near 1 by about step 60.",
-          r"乘积 $W_2 W_1$ 学到了目标 $T$ 的每个奇异方向的多少（$u_i^\top W_2 W_1 v_i / s_i$，16 个方向中的 6 个，$s_i$ 从 1 到 0.01），300 步中的前 100 步；Muon、AdamW 和动量 0.9 的 SGD，学习率取表中的值并线性衰减到 0；$16\times16$ 目标，初值大小 $10^{-3}$，无权重衰减。",
+          r"乘积 $W_2 W_1$ 学到了目标 $W^\star$ 的每个奇异方向的多少（$u_i^\top W_2 W_1 v_i / s_i$，16 个方向中的 6 个，$s_i$ 从 1 到 0.01），300 步中的前 100 步；Muon、AdamW 和动量 0.9 的 SGD，学习率取表中的值并线性衰减到 0；$16\times16$ 目标，初值大小 $10^{-3}$，无权重衰减。",
           "三幅图。SGD 先让强方向达到 1，最弱的方向到第 100 步仍远未达到；Muon 先让弱方向到达，略有超调，最强的方向最后到达；AdamW 在前 20 步大幅摆动，约到第 60 步所有方向都接近 1。",
           "beyond-muon-modes"),
 }
@@ -342,23 +342,23 @@ optimizer's time.""",
  ("ex-rotation", r"""```{exercise}
 :label: @L@-beyond-adam-ex-rotation
 
-★★★ Show that the Newton–Schulz iteration commutes with rotations: for orthogonal $Q_1$, $Q_2$,
-$\operatorname{NS}_k(Q_1 M Q_2^\top) = Q_1 \operatorname{NS}_k(M)\, Q_2^\top$. Conclude that one Muon step
-from $\theta_0 = 0$ on the gradient $Q_1 G Q_2^\top$ is the rotated step on $G$, and check that one
+★★★ Show that the Newton–Schulz iteration commutes with rotations: for orthogonal $\Omega_1$, $\Omega_2$,
+$\operatorname{NS}_k(\Omega_1 X \Omega_2^\top) = \Omega_1 \operatorname{NS}_k(X)\, \Omega_2^\top$. Conclude that one Muon step
+from $\theta_0 = 0$ on the gradient $\Omega_1 g \Omega_2^\top$ is the rotated step on $g$, and check that one
 Adam step is not.
 ```""", r"""```{exercise}
 :label: @L@-beyond-adam-ex-rotation
 
-★★★ 证明 Newton–Schulz 迭代与旋转可交换：对正交矩阵 $Q_1$、$Q_2$，$\operatorname{NS}_k(Q_1 M Q_2^\top) = Q_1 \operatorname{NS}_k(M)\, Q_2^\top$。
-由此说明从 $\theta_0 = 0$ 出发、在梯度 $Q_1 G Q_2^\top$ 上的一步 Muon 就是在 $G$ 上那一步的旋转，并验证一步 Adam 不是这样。
+★★★ 证明 Newton–Schulz 迭代与旋转可交换：对正交矩阵 $\Omega_1$、$\Omega_2$，$\operatorname{NS}_k(\Omega_1 X \Omega_2^\top) = \Omega_1 \operatorname{NS}_k(X)\, \Omega_2^\top$。
+由此说明从 $\theta_0 = 0$ 出发、在梯度 $\Omega_1 g \Omega_2^\top$ 上的一步 Muon 就是在 $g$ 上那一步的旋转，并验证一步 Adam 不是这样。
 ```""", "mu-ex3",
- r"""The Frobenius norm is unchanged by rotations, and with $Y = Q_1 X Q_2^\top$ we have
-$Y Y^\top = Q_1 X X^\top Q_1^\top$, so each term of Eq. {eq}`@L@-beyond-adam-ns` is rotated the same
+ r"""The Frobenius norm is unchanged by rotations, and with $Y = \Omega_1 X \Omega_2^\top$ we have
+$Y Y^\top = \Omega_1 X X^\top \Omega_1^\top$, so each term of Eq. {eq}`@L@-beyond-adam-ns` is rotated the same
 way; by induction so is every iterate. Muon's momentum is linear in the gradients, so the whole step
 rotates. Adam divides each entry by its own $\sqrt{\hat v}$, and rotating the gradient mixes the
 entries: its first step is $-\eta\operatorname{sign}(g)$, and the sign of a rotated matrix is not the
 rotated sign.""",
- r"""旋转不改变 Frobenius 范数；记 $Y = Q_1 X Q_2^\top$，则 $Y Y^\top = Q_1 X X^\top Q_1^\top$，所以公式 {eq}`@L@-beyond-adam-ns`
+ r"""旋转不改变 Frobenius 范数；记 $Y = \Omega_1 X \Omega_2^\top$，则 $Y Y^\top = \Omega_1 X X^\top \Omega_1^\top$，所以公式 {eq}`@L@-beyond-adam-ns`
 中的每一项都同样被旋转，由归纳法每个迭代值也是如此。Muon 的动量对梯度是线性的，所以整个一步都随之旋转。Adam 把每个元素除以它自己的
 $\sqrt{\hat v}$，而旋转梯度会把元素混在一起：Adam 的第一步是 $-\eta\operatorname{sign}(g)$，旋转后矩阵的符号并不是符号的旋转。"""),
 ]
