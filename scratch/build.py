@@ -108,17 +108,15 @@ if __name__ == "__main__":
 
 
 OVERVIEW = {
-    "memory": ("- Two ways to shrink Adam's state: Adafactor's factored second moment ($n_1 + n_2$ numbers "
-               "for an $n_1\\times n_2$ matrix) and 8-bit blockwise-quantized states; and a table of bytes per "
-               "parameter for Adam, Adafactor, 8-bit Adam, Lion and Muon, with ZeRO's example redone.",
-               "- 缩小 Adam 状态的两种办法：Adafactor 的分解二阶矩（$n_1\\times n_2$ 矩阵只需 $n_1 + n_2$ 个数）和 8 位分块量化状态；"
-               "以及 Adam、Adafactor、8 位 Adam、Lion 和 Muon 每个参数字节数的对照表，并重做 ZeRO 的例子。"),
-    "muon": ("- Muon, which orthogonalizes the momentum of each weight matrix with a Newton–Schulz iteration: "
-             "why (steepest descent in the spectral norm), its quintic, what bfloat16 changes, its learning-rate "
-             "conventions, and where it is not used.",
-             "- Muon：用 Newton–Schulz 迭代对每个权重矩阵的动量做正交化；为什么这样做（谱范数下的最速下降）、它的五次多项式、"
-             "bfloat16 带来的变化、学习率约定，以及不使用它的地方。"),
+    "memory": ("- two ways to shrink Adam's state, Adafactor's factored second moment and 8-bit blockwise-quantized\n"
+               "  states, and how many bytes per parameter each method needs, with ZeRO's example redone;",
+               "- 缩小 Adam 状态的两种办法：Adafactor 的分解二阶矩和 8 位分块量化状态；以及各方法每个参数需要多少字节，并重做 ZeRO 的例子；"),
+    "muon": ("- Muon, which orthogonalizes the momentum of each weight matrix: why (steepest descent in the\n"
+             "  spectral norm), the Newton–Schulz quintic, what bfloat16 changes, its learning-rate conventions,\n"
+             "  and where it is not used;",
+             "- Muon 对每个权重矩阵的动量做正交化：为什么这样做（谱范数下的最速下降）、Newton–Schulz 五次多项式、bfloat16 带来的变化、学习率约定，以及不使用它的地方；"),
 }
+OVERVIEW_AFTER = {"memory": r"mixed-precision|混合精度", "muon": None}
 REFS = {
     "memory": ("Adafactor is from Shazeer and Stern {cite:p}`shazeer2018adafactor`; 8-bit optimizer states from "
                "Dettmers et al. {cite:p}`dettmers2022optimizers`, their dynamic data type from Dettmers "
@@ -148,22 +146,49 @@ def append_to_admonition(cell, text):
     cell.source = src[:close].rstrip("\n") + "\n" + text + src[close:]
 
 
+def add_overview_bullet(cell, text, after=None):
+    """Add ``text`` to the first bullet list of the Overview admonition: after the bullet matching
+    ``after`` (a regex), else before the list's last bullet."""
+    lines = cell.source.split("\n")
+    start = next(i for i, l in enumerate(lines) if "{admonition}" in l)
+    first = next(i for i in range(start, len(lines)) if lines[i].startswith("- "))
+    end = first
+    while end < len(lines) and lines[end].strip() and (lines[end].startswith("- ") or lines[end].startswith("  ")):
+        end += 1
+    bullets = [i for i in range(first, end) if lines[i].startswith("- ")]
+    if after is not None:
+        hit = [i for i in bullets if re.search(after, lines[i])]
+        nxt = [i for i in bullets if i > hit[0]] if hit else []
+        at = nxt[0] if nxt else (end if hit else bullets[-1])
+    else:
+        at = bullets[-1]
+    lines[at:at] = text.split("\n")
+    cell.source = "\n".join(lines)
+
+
 def insert(nb_path, lang, chapter, sections_before, summary_pattern=r"^## (Summary|小结|总结)",
-           refs_pattern=r"^## (References|参考文献)", sources_pattern=None):
+           refs_pattern=r"^## (References|参考文献)", sources_pattern=None, slug=None):
     nb = nbformat.read(nb_path, as_version=4)
     p = parts(lang)
     prefix = "mem" if chapter == "memory" else "mu"
     # Overview box
     i = find(nb, r"\{admonition\}", kind="markdown")
-    append_to_admonition(nb.cells[i], OVERVIEW[chapter][0 if lang == "en" else 1])
+    add_overview_bullet(nb.cells[i], OVERVIEW[chapter][0 if lang == "en" else 1], OVERVIEW_AFTER[chapter])
     # the sections
     i = find(nb, sections_before, kind="markdown")
     nb.cells[i:i] = p[f"{prefix}_sections"]
-    # sources-wrong bullet and its check (beyond-adam)
+    # sources-wrong bullet and its check (beyond-adam): the check goes right after the admonition,
+    # splitting the cell there if more text follows it
     if sources_pattern:
         i = find(nb, sources_pattern, kind="markdown")
         append_to_admonition(nb.cells[i], p["mu_sources"].source)
-        nb.cells[i + 1:i + 1] = [p["mu_sources_check"]]
+        src = nb.cells[i].source
+        start = re.search(sources_pattern, src).start()
+        close = src.index("\n```", src.index("{admonition}", start) + 1) + 4
+        head, tail = src[:close], src[close:].lstrip("\n")
+        nb.cells[i].source = head
+        new = [p["mu_sources_check"]] + ([nbformat.v4.new_markdown_cell(tail)] if tail.strip() else [])
+        nb.cells[i + 1:i + 1] = new
     # Summary bullets: before "## Exercises" if in the same cell, else at the end of the cell
     i = find(nb, summary_pattern, kind="markdown")
     src = nb.cells[i].source
@@ -188,6 +213,8 @@ def insert(nb_path, lang, chapter, sections_before, summary_pattern=r"^## (Summa
     src = nb.cells[i].source
     sentence = REFS[chapter][0 if lang == "en" else 1]
     nb.cells[i].source = src.rstrip("\n") + "\n\n" + sentence
-    for cell in nb.cells:
-        cell.pop("id", None)
+    slug = slug or pathlib.Path(nb_path).stem
+    width = max(2, len(str(len(nb.cells) - 1)))
+    for k, cell in enumerate(nb.cells):                # the chapters' ids: <slug>-<position>
+        cell["id"] = f"{slug}-{k:0{width}d}"
     nbformat.write(nb, nb_path)
