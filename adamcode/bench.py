@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+from importlib import resources
 import json
 import os
 import platform
@@ -244,6 +245,20 @@ def median_of_runs(runs: list) -> dict:
     return combined
 
 
+def recorded_runs() -> list:
+    """The benchmark runs recorded for the book, parsed: a list of results of :func:`measure` with their machine.
+
+    They are the package data files ``adamcode/data/memory-and-speed-bench-*.json`` (five runs of
+    ``python -m adamcode.bench --json FILE`` on the machine the book was written on), in the order
+    of their names, read with :mod:`importlib.resources` so that they load from any working
+    directory. Combine them with :func:`median_of_runs` (chapter memory-and-speed).
+    """
+    folder = resources.files("adamcode").joinpath("data")
+    paths = sorted((p for p in folder.iterdir() if p.name.startswith("memory-and-speed-bench-")
+                    and p.name.endswith(".json")), key=lambda p: p.name)
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+
+
 def machine() -> dict:
     """Where and with what the benchmark ran: CPU, cores, date (UTC), versions."""
     cpu = platform.processor() or platform.machine()
@@ -304,7 +319,7 @@ def plot(results: dict, ax=None):
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda y, _: f"{y:g}" if f"{y:g}"[0] in "25" else ""))
-    ax.set_xlabel(f"$P$ ({results['dtype']})")
+    ax.set_xlabel(f"$d$ ({results['dtype']})")
     ax.set_ylabel("GB/s")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     return ax

@@ -68,7 +68,8 @@ def exercises(EX, C, lang):
 
 
 MEM_ORDER = ["A1", "mem-1", "A2", "mem-2", "A3", "mem-3", "A4", "mem-4", "A5", "mem-5", "A6", "mem-6",
-             "A7", "mem-7", "A8", "mem-8", "mem-9", "A9", "A10", "mem-10", "A11"]
+             "A7", "mem-7", "A8", "mem-8", "mem-9", "A9"]
+MEM_ORDER_B = ["A10", "mem-10", "A11"]
 MU_ORDER = ["B1", "mu-1", "B2", "mu-2", "B3", "mu-3", "B4", "mu-4", "mu-5", "B5", "mu-6", "mu-7", "B6",
             "mu-8", "B7", "mu-9", "mu-10", "B8", "B9", "mu-11", "B10"]
 
@@ -78,6 +79,7 @@ def parts(lang):
     ut, uc = load_text("muon_text.py"), load_cells("muon_cells.py")
     return dict(
         mem_sections=sequence(MEM_ORDER, mt["T"], mc, mt["FIG"], lang),
+        mem_sections_b=sequence(MEM_ORDER_B, mt["T"], mc, mt["FIG"], lang),
         mem_summary=md(mt["T"]["S"][0 if lang == "en" else 1], lang),
         mem_exercises=exercises(mt["EX"], mc, lang),
         mu_sections=sequence(MU_ORDER, ut["T"], uc, ut["FIG"], lang),
@@ -90,7 +92,7 @@ def parts(lang):
 
 def scratch(lang):
     p = parts(lang)
-    for name, keys in (("memory", ["mem_sections", "mem_summary", "mem_exercises"]),
+    for name, keys in (("memory", ["mem_sections", "mem_sections_b", "mem_summary", "mem_exercises"]),
                        ("muon", ["mu_sections", "mu_sources", "mu_sources_check", "mu_summary", "mu_exercises"])):
         nb = nbformat.v4.new_notebook()
         for k in keys:
@@ -167,16 +169,19 @@ def add_overview_bullet(cell, text, after=None):
 
 
 def insert(nb_path, lang, chapter, sections_before, summary_pattern=r"^## (Summary|小结|总结)",
-           refs_pattern=r"^## (References|参考文献)", sources_pattern=None, slug=None):
+           refs_pattern=r"^## (References|参考文献)", sources_pattern=None, slug=None, second_before=None):
     nb = nbformat.read(nb_path, as_version=4)
     p = parts(lang)
     prefix = "mem" if chapter == "memory" else "mu"
     # Overview box
     i = find(nb, r"\{admonition\}", kind="markdown")
     add_overview_bullet(nb.cells[i], OVERVIEW[chapter][0 if lang == "en" else 1], OVERVIEW_AFTER[chapter])
-    # the sections
+    # the sections (the memory chapter's bytes table goes to a second place)
     i = find(nb, sections_before, kind="markdown")
     nb.cells[i:i] = p[f"{prefix}_sections"]
+    if second_before:
+        i = find(nb, second_before, kind="markdown")
+        nb.cells[i:i] = p[f"{prefix}_sections_b"]
     # sources-wrong bullet and its check (beyond-adam): the check goes right after the admonition,
     # splitting the cell there if more text follows it
     if sources_pattern:

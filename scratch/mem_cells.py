@@ -9,8 +9,8 @@ from adamcode.tables import fmt, markdown_table
 from IPython.display import Markdown, display
 import matplotlib.pyplot as plt
 
-def adafactor_matrix_step(theta, g, t, v_row, v_col, lr=1e-2, tau=-0.8, eps1=1e-30, eps2=1e-3, d=1.0):
-    beta2_t = 1 - t**tau                                     # 0 at t = 1
+def adafactor_matrix_step(theta, g, t, v_row, v_col, lr=1e-2, nu=-0.8, eps1=1e-30, eps2=1e-3, d=1.0):
+    beta2_t = 1 - t**nu                                      # 0 at t = 1
     eta_t = min(lr, 1 / np.sqrt(t))                          # relative step size
     step_size = eta_t * max(eps2, np.sqrt(np.mean(theta**2)))
     v_row = beta2_t * v_row + (1 - beta2_t) * np.mean(g**2, axis=1)     # n1 numbers
@@ -37,18 +37,18 @@ print(f"50 steps on Iris: from-scratch and adamcode.Adafactor differ by < 1e-12 
 n1, n2, s_b = sp.symbols("n_1 n_2 s", positive=True)
 factored = s_b * (n1 + n2) / (n1 * n2)                       # Eq. (adafactor-bytes), without beta_1
 with_beta1 = s_b + factored                                  # one more full array, m
-rows = []
+af_rows = []
 for shape in [(5, 3), (256, 512), (1024, 1024), (4096,)]:
-    measured = memory.state_bytes_per_param_of_shape(ac.Adafactor(), shape, np.float32)
-    measured_m = memory.state_bytes_per_param_of_shape(ac.Adafactor(beta1=0.9), shape, np.float32)
+    measured_af = memory.state_bytes_per_param_of_shape(ac.Adafactor(), shape, np.float32)
+    measured_af_m = memory.state_bytes_per_param_of_shape(ac.Adafactor(beta1=0.9), shape, np.float32)
     if len(shape) == 2:
-        exact = factored.subs({n1: shape[0], n2: shape[1], s_b: 4})
-        assert abs(measured - exact) < 1e-15 and abs(measured_m - with_beta1.subs({n1: shape[0], n2: shape[1], s_b: 4})) < 1e-15
+        exact_af = factored.subs({n1: shape[0], n2: shape[1], s_b: 4})
+        assert abs(measured_af - exact_af) < 1e-15 and abs(measured_af_m - with_beta1.subs({n1: shape[0], n2: shape[1], s_b: 4})) < 1e-15
     else:                                                    # a vector keeps the full v
-        exact = sp.Integer(4)
-        assert measured == 4 and measured_m == 8
-    rows.append([" × ".join(map(str, shape)), fmt(float(exact), 4), fmt(float(exact) + 4, 4), fmt(8 / float(exact), 4)])
-display(Markdown(markdown_table(["shape · 形状", "Adafactor (B / param · 字节/参数)", "with β₁ · 有 β₁", "Adam / Adafactor"], rows)))
+        exact_af = sp.Integer(4)
+        assert measured_af == 4 and measured_af_m == 8
+    af_rows.append([" × ".join(map(str, shape)), fmt(float(exact_af), 4), fmt(float(exact_af) + 4, 4), fmt(8 / float(exact_af), 4)])
+display(Markdown(markdown_table(["shape · 形状", "Adafactor (B / param · 字节/参数)", "with β₁ · 有 β₁", "Adam / Adafactor"], af_rows)))
 # %% code mem-3 hide-input
 V = sp.Matrix(2, 2, sp.symbols("v_11 v_12 v_21 v_22", positive=True))
 def factored_estimate(V):
@@ -65,11 +65,11 @@ rank_one = a_sym * b_sym.T                                           # 3 x 4, v_
 assert (factored_estimate(rank_one) - rank_one).applyfunc(sp.simplify) == sp.zeros(3, 4)
 print("2 x 2: v_tilde - v = ±det(v) / sum(v) in every entry; a rank-1 v = a b^T (3 x 4) is reproduced exactly")
 # %% code mem-4
-def second_moments(grads, tau=-0.8):
+def second_moments(grads, nu=-0.8):
     """Adam's full v and Adafactor's factored estimate, with Adafactor's beta2_t, for a list of gradients."""
     v, v_row, v_col = 0, 0, 0
     for t, g in enumerate(grads, start=1):
-        beta2_t = 1 - t**tau
+        beta2_t = 1 - t**nu
         v = beta2_t * v + (1 - beta2_t) * g**2
         v_row = beta2_t * v_row + (1 - beta2_t) * np.mean(g**2, axis=1)
         v_col = beta2_t * v_col + (1 - beta2_t) * np.mean(g**2, axis=0)
@@ -135,15 +135,15 @@ def adam_states(n=2**14, steps=500, seed=0):
     return state.m, state.v
 
 m32, v32 = adam_states()
-rows = []
+q_rows = []
 for block in (2048, 256, m32.size):
     errs = []
     for moment, code in ((m32, signed), (v32, unsigned)):
         back = memory.dequantize_blockwise(*memory.quantize_blockwise(moment, code, block), code, block)
         errs += [np.linalg.norm(back - moment) / np.linalg.norm(moment), np.median(np.abs(back - moment) / np.abs(moment))]
     bytes_pp = memory.state_bytes_per_param_of_shape(memory.Adam8bit(block=block), (m32.size,))
-    rows.append([str(block) if block < m32.size else f"{block} (one block)", fmt(bytes_pp, 4)] + [fmt(e, 2) for e in errs])
-display(Markdown(markdown_table(["block · 块大小", "B / param · 字节/参数", "$m$: ‖error‖/‖m‖ · 范数误差", "$m$: median rel. · 相对误差中位数", "$v$: ‖error‖/‖v‖ · 范数误差", "$v$: median rel. · 相对误差中位数"], rows)))
+    q_rows.append([str(block) if block < m32.size else f"{block} (one block)", fmt(bytes_pp, 4)] + [fmt(e, 2) for e in errs])
+display(Markdown(markdown_table(["block · 块大小", "B / param · 字节/参数", "$m$: ‖error‖/‖m‖ · 范数误差", "$m$: median rel. · 相对误差中位数", "$v$: ‖error‖/‖v‖ · 范数误差", "$v$: median rel. · 相对误差中位数"], q_rows)))
 # %% code mem-8
 def train_quadratic(optimizer, spread, n=2**13, steps=400, seed=1):
     """Mean of 0.5 * scale * (theta - target)**2 after each step; gradient scales exp(U(-spread, spread)), noisy."""
@@ -162,11 +162,11 @@ def train_quadratic(optimizer, spread, n=2**13, steps=400, seed=1):
 methods_8bit = {"Adam, float32": ac.Adam(lr=1e-2), "Adam8bit(block=2048)": memory.Adam8bit(lr=1e-2),
                 "Adam8bit(block=256)": memory.Adam8bit(lr=1e-2, block=256)}
 runs_8bit = {spread: {name: train_quadratic(method, spread) for name, method in methods_8bit.items()} for spread in (0.0, 3.0)}
-rows = []
-for spread, runs in runs_8bit.items():
-    base = np.mean(runs["Adam, float32"][-100:])
-    rows.append([fmt(spread, 2)] + [f"{fmt(np.mean(r[-100:]), 2)} ({fmt(np.mean(r[-100:]) / base, 2)}×)" for r in runs.values()])
-display(Markdown(markdown_table(["spread · 尺度范围"] + list(methods_8bit), rows)))
+spread_rows = []
+for spread, spread_runs in runs_8bit.items():
+    base = np.mean(spread_runs["Adam, float32"][-100:])
+    spread_rows.append([fmt(spread, 2)] + [f"{fmt(np.mean(r[-100:]), 2)} ({fmt(np.mean(r[-100:]) / base, 2)}×)" for r in spread_runs.values()])
+display(Markdown(markdown_table(["spread · 尺度范围"] + list(methods_8bit), spread_rows)))
 # %% code mem-9 figure
 fig, ax = figure()
 for (name, losses), style in zip(runs_8bit[3.0].items(), ("-", "--", ":")):
@@ -187,19 +187,19 @@ display(Markdown(markdown_table(
       fmt(r["os_g"], 3), fmt(r["os_g_p"], 3)] for r in bytes_rows])))
 # %% code mem-ex1
 llama = {n1: 4096, n2: 11008, s_b: 4}
-per_param, per_param_m = factored.subs(llama), with_beta1.subs(llama)
-print(f"4096 x 11008: {fmt(float(per_param), 4)} bytes per parameter (Adam / Adafactor = {fmt(8 / float(per_param), 4)}); "
-      f"with beta_1: {fmt(float(per_param_m), 4)}")
-assert abs(float(per_param) - 4 * (4096 + 11008) / (4096 * 11008)) < 1e-15
+llama_bytes, llama_bytes_m = factored.subs(llama), with_beta1.subs(llama)
+print(f"4096 x 11008: {fmt(float(llama_bytes), 4)} bytes per parameter (Adam / Adafactor = {fmt(8 / float(llama_bytes), 4)}); "
+      f"with beta_1: {fmt(float(llama_bytes_m), 4)}")
+assert abs(float(llama_bytes) - 4 * (4096 + 11008) / (4096 * 11008)) < 1e-15
 # %% code mem-ex2
-rows = []
+block_rows = []
 for block in (64, 256, 2048, 2**13):
     key = f"Adam8bit(block={block})"
     losses = runs_8bit[3.0][key] if key in runs_8bit[3.0] else train_quadratic(memory.Adam8bit(lr=1e-2, block=block), 3.0)
-    rows.append([str(block), fmt(memory.state_bytes_per_param_of_shape(memory.Adam8bit(block=block), (2**13,)), 4),
+    block_rows.append([str(block), fmt(memory.state_bytes_per_param_of_shape(memory.Adam8bit(block=block), (2**13,)), 4),
                  fmt(np.mean(losses[-100:]), 2)])
-rows.append(["float32", "8", fmt(np.mean(runs_8bit[3.0]["Adam, float32"][-100:]), 2)])
-display(Markdown(markdown_table(["block · 块大小", "B / param · 字节/参数", "loss · 损失"], rows)))
+block_rows.append(["float32", "8", fmt(np.mean(runs_8bit[3.0]["Adam, float32"][-100:]), 2)])
+display(Markdown(markdown_table(["block · 块大小", "B / param · 字节/参数", "loss · 损失"], block_rows)))
 # %% code mem-ex3
 V3 = np.random.default_rng(3).uniform(0.1, 1, (3, 4))
 est = np.outer(V3.sum(axis=1), V3.sum(axis=0)) / V3.sum()

@@ -14,21 +14,21 @@ $$ (@L@-memory-and-speed-adafactor-v)
 
 A vector keeps its full $v$. PyTorch's `torch.optim.Adafactor`, and `adamcode.Adafactor` with the
 same arguments and defaults, divide the gradient by $\sqrt{\tilde v_t}$ and differ from Adam in three
-more ways: the decay rate grows with the step, $\beta_{2,t} = 1 - t^{\tau}$ with $\tau = -0.8$
+more ways: the decay rate grows with the step, $\beta_{2,t} = 1 - t^{\nu}$ with $\nu = -0.8$
 (`beta2_decay`), so the first step keeps $g_1^2$ and no bias correction is needed; there is no first
 moment; and the step size is *relative* to the size of the parameters, capped by the learning rate
 $\eta$ (default $10^{-2}$):
 
 $$
 \xi_t = \frac{g_t}{\sqrt{\max(\tilde v_t,\ \epsilon_1^2)}}, \qquad
-\hat \xi_t = \frac{\xi_t}{\max\big(1,\ \operatorname{RMS}(\xi_t)/d\big)}, \qquad
+\hat \xi_t = \frac{\xi_t}{\max\big(1,\ \operatorname{RMS}(\xi_t)/D\big)}, \qquad
 \theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta_t \max\big(\epsilon_2,\ \operatorname{RMS}(\theta_{t-1})\big)\,\hat \xi_t, \qquad
 \eta_t = \min(\eta,\ 1/\sqrt t) .
 $$ (@L@-memory-and-speed-adafactor)
 
-$\hat \xi_t$ is the update $\xi_t$ clipped to an RMS of at most $d = 1$; $\epsilon_1$ defaults to the machine
+$\hat \xi_t$ is the update $\xi_t$ clipped to an RMS of at most $D = 1$ (torch's `d`); $\epsilon_1$ defaults to the machine
 epsilon of the parameters' dtype and $\epsilon_2 = 10^{-3}$. PyTorch's documentation writes $\gamma$
-for our $\eta$, $\rho_t$ for our $\eta_t$, $U_t$ for our $\xi_t$ and $R_t$, $C_t$ for the two factors. The next cell writes one
+for our $\eta$, $\tau$ for our $\nu$, $\rho_t$ for our $\eta_t$, $U_t$ for our $\xi_t$ and $R_t$, $C_t$ for the two factors. The next cell writes one
 step for a matrix in ten lines of NumPy and runs it next to `adamcode.Adafactor` on the Iris
 classifier, whose parameters form a $5\times 3$ matrix (four rows of weights and a row of biases):""",
 r"""## 分解的二阶矩：Adafactor
@@ -44,18 +44,18 @@ $$ (@L@-memory-and-speed-adafactor-v)
 
 向量保留完整的 $v$。PyTorch 的 `torch.optim.Adafactor`，以及参数名和默认值与之相同的
 `adamcode.Adafactor`，用 $\sqrt{\tilde v_t}$ 去除梯度，此外还有三处与 Adam 不同：衰减率随步数增大，
-$\beta_{2,t} = 1 - t^{\tau}$，$\tau = -0.8$（`beta2_decay`），因此第一步保留 $g_1^2$，不需要偏差修正；
+$\beta_{2,t} = 1 - t^{\nu}$，$\nu = -0.8$（`beta2_decay`），因此第一步保留 $g_1^2$，不需要偏差修正；
 没有一阶矩；步长是**相对**于参数大小的，并以学习率 $\eta$（默认 $10^{-2}$）为上限：
 
 $$
 \xi_t = \frac{g_t}{\sqrt{\max(\tilde v_t,\ \epsilon_1^2)}}, \qquad
-\hat \xi_t = \frac{\xi_t}{\max\big(1,\ \operatorname{RMS}(\xi_t)/d\big)}, \qquad
+\hat \xi_t = \frac{\xi_t}{\max\big(1,\ \operatorname{RMS}(\xi_t)/D\big)}, \qquad
 \theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta_t \max\big(\epsilon_2,\ \operatorname{RMS}(\theta_{t-1})\big)\,\hat \xi_t, \qquad
 \eta_t = \min(\eta,\ 1/\sqrt t) .
 $$ (@L@-memory-and-speed-adafactor)
 
-$\hat \xi_t$ 是把 $\xi_t$ 的 RMS 截断到至多 $d = 1$ 的更新；$\epsilon_1$ 默认取参数数据类型的机器精度，
-$\epsilon_2 = 10^{-3}$。PyTorch 的文档把我们的 $\eta$ 写作 $\gamma$，把 $\eta_t$ 写作 $\rho_t$，把 $\xi_t$ 写作 $U_t$，把两个因子写作
+$\hat \xi_t$ 是把 $\xi_t$ 的 RMS 截断到至多 $D = 1$（torch 的 `d`）的更新；$\epsilon_1$ 默认取参数数据类型的机器精度，
+$\epsilon_2 = 10^{-3}$。PyTorch 的文档把我们的 $\eta$ 写作 $\gamma$，把 $\nu$ 写作 $\tau$，把 $\eta_t$ 写作 $\rho_t$，把 $\xi_t$ 写作 $U_t$，把两个因子写作
 $R_t$、$C_t$。下一个单元格用十行 NumPy 写出矩阵的一步，并与 `adamcode.Adafactor` 一起在鸢尾花分类器上运行；
 该分类器的参数是一个 $5\times 3$ 矩阵（四行权重和一行偏置）：""")
 
@@ -213,17 +213,17 @@ depend on the shape, on a $64\times64$ one. $K$ is what Rajbhandari et al.
 {cite:p}`rajbhandari2020zero` call the optimizer's bytes: the state plus, in mixed precision, the
 4-byte master weights. The total adds the weights and the gradient: $4 + 4$ bytes in float32
 training, $2 + 2$ in mixed precision (Eq. {eq}`@L@-memory-and-speed-mixed`). The last four columns
-redo ZeRO's example, $\Psi = 7.5$ billion parameters on $N_d = 64$ devices, in GB per device:
-without sharding $(2+2+K)\Psi$; sharding the optimizer state $4\Psi + K\Psi/N_d$; also the
-gradients $2\Psi + (2+K)\Psi/N_d$; also the parameters $(4+K)\Psi/N_d$. Adafactor's row counts
+redo ZeRO's example, $d = 7.5$ billion parameters on $N_{\text{dev}} = 64$ devices, in GB per
+device: without sharding $(2+2+K)\,d$; sharding the optimizer state $4d + Kd/N_{\text{dev}}$; also
+the gradients $2d + (2+K)\,d/N_{\text{dev}}$; also the parameters $(4+K)\,d/N_{\text{dev}}$. Adafactor's row counts
 every parameter as part of such a matrix, Muon's as part of a hidden matrix.""",
 r"""## 各方法每个参数的字节数
 
 下表把各方法并列，每个状态都从 `init` 和一次 `step` 量出（`memory.bytes_table`）：Adafactor 的在 float32 $1024\times1024$ 矩阵上量，其余方法的状态与形状无关，在 $64\times64$ 矩阵上量。
 $K$ 是 Rajbhandari 等 {cite:p}`rajbhandari2020zero` 所说的优化器字节数：状态，加上混合精度中 4 字节的主权重。
 总计再加上权重和梯度：float32 训练为 $4 + 4$ 字节，混合精度为 $2 + 2$ 字节（公式 {eq}`@L@-memory-and-speed-mixed`）。
-最后四列重做 ZeRO 的例子：$\Psi = 75$ 亿个参数，$N_d = 64$ 个设备，单位为每个设备的 GB：不分片为 $(2+2+K)\Psi$；
-分片优化器状态为 $4\Psi + K\Psi/N_d$；再分片梯度为 $2\Psi + (2+K)\Psi/N_d$；再分片参数为 $(4+K)\Psi/N_d$。
+最后四列重做 ZeRO 的例子：$d = 75$ 亿个参数，$N_{\text{dev}} = 64$ 个设备，单位为每个设备的 GB：不分片为 $(2+2+K)\,d$；
+分片优化器状态为 $4d + Kd/N_{\text{dev}}$；再分片梯度为 $2d + (2+K)\,d/N_{\text{dev}}$；再分片参数为 $(4+K)\,d/N_{\text{dev}}$。
 Adafactor 一行把每个参数都算作这样一个矩阵的一部分，Muon 一行把每个参数都算作隐藏层矩阵的一部分。""")
 
 T["A11"] = (r"""Mixed-precision Adam reproduces ZeRO's numbers: 120 GB, 31.4, 16.6 and 1.88 GB per device. In

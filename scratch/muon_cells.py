@@ -11,19 +11,19 @@ from adamcode.plotting import figure
 from adamcode.tables import fmt, markdown_table
 
 rng = np.random.default_rng(0)
-G = rng.standard_normal((6, 4)) @ np.diag([3.0, 1.0, 0.3, 0.1])        # a gradient matrix
-U, s_G, Vt = np.linalg.svd(G, full_matrices=False)
+g_grad = rng.standard_normal((6, 4)) @ np.diag([3.0, 1.0, 0.3, 0.1])        # a gradient matrix
+U, s_G, Vt = np.linalg.svd(g_grad, full_matrices=False)
 polar = U @ Vt                                                          # the steepest direction
-best = -np.sum(G * polar)                                               # <G, -U V^T> = -sum of s_i
+best = -np.sum(g_grad * polar)                                               # <g_grad, -U V^T> = -sum of s_i
 assert abs(best + s_G.sum()) < 1e-12 and abs(np.linalg.norm(polar, 2) - 1) < 1e-12
 trials = []
 for _ in range(2000):                                                   # random directions, spectral norm 1
     D = rng.standard_normal((6, 4))
-    trials.append(np.sum(G * D) / np.linalg.norm(D, 2))
-sign_step = np.sign(G) / np.linalg.norm(np.sign(G), 2)                  # sign descent, rescaled to norm 1
-assert min(trials) > best and -np.sum(G * sign_step) > best
+    trials.append(np.sum(g_grad * D) / np.linalg.norm(D, 2))
+sign_step = np.sign(g_grad) / np.linalg.norm(np.sign(g_grad), 2)                  # sign descent, rescaled to norm 1
+assert min(trials) > best and -np.sum(g_grad * sign_step) > best
 print(f"<g, D> with spectral norm 1: -U V^T gives {fmt(best, 4)} = -(sum of singular values); "
-      f"best of 2000 random D: {fmt(-max(trials), 4)}; -sign(G) rescaled: {fmt(-np.sum(G * sign_step), 4)}")
+      f"best of 2000 random D: {fmt(-max(trials), 4)}; -sign(g_grad) rescaled: {fmt(-np.sum(g_grad * sign_step), 4)}")
 # %% code mu-2
 def muon_step(theta, g, m, lr=0.02, beta=0.95, weight_decay=0.1, coefficients=(3.4445, -4.775, 2.0315), steps=5):
     m = beta * m + (1 - beta) * g                             # momentum, EMA form
@@ -75,12 +75,12 @@ print(f"torch's quintic: p(1) = {p_j.subs(s_, 1)}, p'(0) = {sp.diff(p_j, s_).sub
 s_grid = np.logspace(-4, 0, 400)
 maps = {"$(a_1, a_3, a_5) = (3.4445, -4.775, 2.0315)$": (3.4445, -4.775, 2.0315), "$(15/8, -5/4, 3/8)$": (15 / 8, -5 / 4, 3 / 8)}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
-for ax, (name, coefficients) in zip(axes, maps.items()):
-    after = beyond.singular_value_map(s_grid, coefficients, 5)
+for ax, (title, coefficients) in zip(axes, maps.items()):
+    ns_after = beyond.singular_value_map(s_grid, coefficients, 5)
     for k_steps in range(1, 6):
-        ax.semilogx(s_grid, after[k_steps], color=plt.cm.viridis(k_steps / 6), label=f"$k = {k_steps}$")
+        ax.semilogx(s_grid, ns_after[k_steps], color=plt.cm.viridis(k_steps / 6), label=f"$k = {k_steps}$")
     ax.axhline(1, color="0.5", lw=0.8, ls="--")
-    ax.set_title(name)
+    ax.set_title(title)
     ax.set_xlabel("$s$")
 axes[0].set_ylabel(r"$\mathrm{ns}^{(k)}(s)$")
 axes[0].legend(fontsize=8)
@@ -88,10 +88,10 @@ fig.tight_layout()
 plt.show()
 # %% code mu-5
 jordan_f = (3.4445, -4.775, 2.0315)
-after5 = beyond.singular_value_map(s_grid, jordan_f, 5)[5]
-band = after5[s_grid >= 1e-2]
+ns_after5 = beyond.singular_value_map(s_grid, jordan_f, 5)[5]
+band = ns_after5[s_grid >= 1e-2]
 assert 0.6 < band.min() and band.max() < 1.25
-lowest = s_grid[np.argmax(after5 > 0.5)]
+lowest = s_grid[np.argmax(ns_after5 > 0.5)]
 print(f"after five steps: every s >= 1e-2 lands in [{fmt(band.min(), 2)}, {fmt(band.max(), 3)}]; "
       f"s reaches 0.5 from s = {fmt(lowest, 2)} up; the convergent quintic needs "
       f"s >= {fmt(s_grid[np.argmax(beyond.singular_value_map(s_grid, (15 / 8, -5 / 4, 3 / 8), 5)[5] > 0.5)], 2)}")
@@ -108,9 +108,9 @@ sv = {"float64": np.linalg.svd(newton_schulz(G_t), compute_uv=False),
       "bfloat16": np.linalg.svd(beyond.newton_schulz_bfloat16(G_t).astype(float), compute_uv=False)}
 sv_map = beyond.singular_value_map(s_true / np.linalg.norm(s_true), jordan_f, 5)[5]
 assert np.max(np.abs(np.sort(sv_map)[::-1] - sv["float64"])) < 1e-10
-rows = [[name, fmt(v.max(), 3), fmt(v[15], 2), fmt(v.min(), 2),
-         fmt(np.sqrt(np.mean((v - sv["float64"]) ** 2)), 1)] for name, v in sv.items()]
-display(Markdown(markdown_table(["precision · 精度", "largest · 最大 $s_i$", "16th · 第 16 个", "smallest · 最小", "RMS change · RMS 变化"], rows)))
+bf_rows = [[precision, fmt(v.max(), 3), fmt(v[15], 2), fmt(v.min(), 2),
+            fmt(np.sqrt(np.mean((v - sv["float64"]) ** 2)), 1)] for precision, v in sv.items()]
+display(Markdown(markdown_table(["precision · 精度", "largest · 最大 $s_i$", "16th · 第 16 个", "smallest · 最小", "RMS change · RMS 变化"], bf_rows)))
 # %% code mu-7 figure
 fig, ax = figure()
 ax.loglog(s_true / np.linalg.norm(s_true), sv["float64"], "o", ms=4, label="float64")
@@ -122,12 +122,12 @@ fig.tight_layout()
 plt.show()
 # %% code mu-8
 n1s, n2s = sp.symbols("n_1 n_2", positive=True)
-rows = []
+rms_rows = []
 for shape in [(64, 256), (256, 64), (128, 128)]:
     O = newton_schulz(np.random.default_rng(1).standard_normal(shape), (15 / 8, -5 / 4, 3 / 8), 40)   # = U V^T
     rms = np.sqrt(np.mean(O**2))
     assert abs(rms - 1 / np.sqrt(max(shape))) < 1e-12                           # RMS(U V^T) = 1/sqrt(max)
-    rows.append([f"{shape[0]} × {shape[1]}", fmt(rms, 3)] +
+    rms_rows.append([f"{shape[0]} × {shape[1]}", fmt(rms, 3)] +
                 [fmt(adjusted_lr(1.0, fn, shape) * rms, 3) for fn in ("original", "match_rms_adamw")])
 noise_g = np.random.default_rng(2).standard_normal((3000, 500))
 adam_noise = ac.Adam(lr=1.0, eps=0.0)
@@ -135,7 +135,7 @@ params_noise, adam_state = np.zeros(500), adam_noise.init(np.zeros(500))
 for g_vec in noise_g:
     params_new, adam_state = adam_noise.step(params_noise, g_vec, adam_state)
 adam_rms = np.sqrt(np.mean((params_new - params_noise) ** 2))
-display(Markdown(markdown_table(["shape · 形状", "RMS($UV^\\top$)", "update RMS · 更新 RMS / η, original", "update RMS · 更新 RMS / η, match_rms_adamw"], rows)))
+display(Markdown(markdown_table(["shape · 形状", "RMS($UV^\\top$)", "update RMS · 更新 RMS / η, original", "update RMS · 更新 RMS / η, match_rms_adamw"], rms_rows)))
 print(f"Adam (beta_1 = 0.9) on pure noise: update RMS / eta = {fmt(adam_rms, 2)}")
 # %% code mu-9
 two_layer = beyond.two_layer_linear()
@@ -145,39 +145,39 @@ make = {"Muon": lambda lr: ac.Muon(lr=lr, weight_decay=0.0), "AdamW": lambda lr:
         "SGD (β = 0.9)": lambda lr: ac.SGD(lr=lr, momentum=0.9)}
 steps_two_layer = 300
 results = {}
-for name in make:
-    runs = {lr: beyond.train_two_layer(make[name](lr), two_layer, steps_two_layer) for lr in lrs[name]}
-    lr_best = min(runs, key=lambda lr: runs[lr][0][-1])
-    results[name] = (lr_best, *runs[lr_best])
+for method in make:
+    lr_runs = {lr: beyond.train_two_layer(make[method](lr), two_layer, steps_two_layer) for lr in lrs[method]}
+    lr_best = min(lr_runs, key=lambda lr: lr_runs[lr][0][-1])
+    results[method] = (lr_best, *lr_runs[lr_best])
 def show(x):
     return "< 1e-8" if x < 1e-8 else fmt(x, 2)
 display(Markdown(markdown_table(["method · 方法", "best · 最佳 η", "$t = 25$", "$t = 50$", "$t = 100$", "$t = 300$"],
-    [[name, fmt(lr, 2)] + [show(losses[k]) for k in (25, 50, 100, 300)] for name, (lr, losses, _) in results.items()])))
+    [[method, fmt(lr, 2)] + [show(losses[k]) for k in (25, 50, 100, 300)] for method, (lr, losses, _) in results.items()])))
 # %% code mu-10 figure
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharey=True)
-for ax, (name, (lr, _, modes)) in zip(axes, results.items()):
-    for i in range(0, 16, 3):
-        ax.plot(modes[:101, i] / two_layer.s[i], color=plt.cm.viridis(i / 16), label=f"$s = {fmt(two_layer.s[i], 2)}$")
-    ax.set_title(f"{name}, $\\eta = {fmt(lr, 2)}$")
+for ax, (method, (lr, _, modes)) in zip(axes, results.items()):
+    for j in range(0, 16, 3):
+        ax.plot(modes[:101, j] / two_layer.s[j], color=plt.cm.viridis(j / 16), label=f"$s = {fmt(two_layer.s[j], 2)}$")
+    ax.set_title(f"{method}, $\\eta = {fmt(lr, 2)}$")
     ax.set_xlabel("$t$")
 axes[0].set_ylabel("learnt / target")
 axes[0].legend(fontsize=7)
 fig.tight_layout()
 plt.show()
 # %% code mu-11
-for params in (np.zeros(16), np.zeros((2, 3, 4))):
+for not_a_matrix in (np.zeros(16), np.zeros((2, 3, 4))):
     try:
-        ac.Muon().init(params)
+        ac.Muon().init(not_a_matrix)
     except ValueError as error:
-        print(f"shape {params.shape}: ValueError: {error}")
+        print(f"shape {not_a_matrix.shape}: ValueError: {error}")
 # %% code mu-12 hide-input
-beta_m, g_s = sp.symbols("beta g", positive=True)
+beta_sym, g_s = sp.symbols("beta g", positive=True)
 B_prev = sp.Symbol("B")                                         # torch's documented buffer (a sum)
-m_prev = (1 - beta_m) * B_prev                                    # the EMA of the code holds (1 - beta) times it
-B_t = beta_m * B_prev + g_s
-m_t = beta_m * m_prev + (1 - beta_m) * g_s
-assert sp.simplify(m_t - (1 - beta_m) * B_t) == 0
-assert sp.simplify((beta_m * m_t + (1 - beta_m) * g_s) - (1 - beta_m) * (g_s + beta_m * B_t)) == 0
+m_prev = (1 - beta_sym) * B_prev                                    # the EMA of the code holds (1 - beta) times it
+B_t = beta_sym * B_prev + g_s
+m_t = beta_sym * m_prev + (1 - beta_sym) * g_s
+assert sp.simplify(m_t - (1 - beta_sym) * B_t) == 0
+assert sp.simplify((beta_sym * m_t + (1 - beta_sym) * g_s) - (1 - beta_sym) * (g_s + beta_sym * B_t)) == 0
 print("code (EMA) = (1 - beta) x documentation (sum), for the buffer and the Nesterov direction: "
       "the division by the Frobenius norm removes the factor")
 # %% code mu-ex1

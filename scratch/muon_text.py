@@ -50,7 +50,7 @@ is
 $$
 m_t = \beta m_{t-1} + (1-\beta)\, g_t, \qquad
 \tilde m_t = \beta m_t + (1-\beta)\, g_t, \qquad
-O_t = \operatorname{NS}_5(\tilde m_t) \approx U_t V_t^\top, \qquad
+O_t = \operatorname{NS}_5(\tilde m_t) \approx U V^\top \ \ (\tilde m_t = U S V^\top), \qquad
 \theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta\, \chi(n_1, n_2)\, O_t ,
 $$ (@L@-beyond-adam-muon)
 
@@ -64,7 +64,7 @@ Muon 从动量而不是原始梯度计算这个方向。记 $\beta$ = `momentum`
 $$
 m_t = \beta m_{t-1} + (1-\beta)\, g_t, \qquad
 \tilde m_t = \beta m_t + (1-\beta)\, g_t, \qquad
-O_t = \operatorname{NS}_5(\tilde m_t) \approx U_t V_t^\top, \qquad
+O_t = \operatorname{NS}_5(\tilde m_t) \approx U V^\top \ \ (\tilde m_t = U S V^\top), \qquad
 \theta_t = (1-\eta\lambda)\,\theta_{t-1} - \eta\, \chi(n_1, n_2)\, O_t ,
 $$ (@L@-beyond-adam-muon)
 
@@ -204,8 +204,8 @@ the other.
 ### Muon against AdamW on a small matrix problem
 
 A linear network with one hidden layer is the smallest problem where Muon's view of matrices
-matters: fit $W_2 W_1$ to a $16\times 16$ target $W^\star$ whose singular values run from 1 to $10^{-2}$,
-$\mathcal{L} = \tfrac12\lVert W_2 W_1 - W^\star\rVert_F^2$, from a small random start (entries of size
+matters: fit $\Theta_2 \Theta_1$ to a $16\times 16$ target $\Theta^\star$ whose singular values run from 1 to $10^{-2}$,
+$\mathcal{L} = \tfrac12\lVert \Theta_2 \Theta_1 - \Theta^\star\rVert_F^2$, from a small random start (entries of size
 $10^{-3}$; `beyond.two_layer_linear`). Each method trains both matrices for 300 steps with its
 learning rate decayed linearly to 0, no weight decay, and the learning rate that gives the
 lowest final loss on a grid (`beyond.train_two_layer`):""",
@@ -215,14 +215,14 @@ $\sqrt{(1-\beta_1)/(1+\beta_1)} = 0.229$）。两种约定在这些形状上相�
 
 ### 在一个小矩阵问题上比较 Muon 与 AdamW
 
-有一个隐藏层的线性网络是体现 Muon 矩阵观点的最小问题：把 $W_2 W_1$ 拟合到奇异值从 1 到 $10^{-2}$ 的 $16\times 16$ 目标
-$W^\star$，$\mathcal{L} = \tfrac12\lVert W_2 W_1 - W^\star\rVert_F^2$，从很小的随机初值出发（元素大小为 $10^{-3}$；`beyond.two_layer_linear`）。
+有一个隐藏层的线性网络是体现 Muon 矩阵观点的最小问题：把 $\Theta_2 \Theta_1$ 拟合到奇异值从 1 到 $10^{-2}$ 的 $16\times 16$ 目标
+$\Theta^\star$，$\mathcal{L} = \tfrac12\lVert \Theta_2 \Theta_1 - \Theta^\star\rVert_F^2$，从很小的随机初值出发（元素大小为 $10^{-3}$；`beyond.two_layer_linear`）。
 每种方法训练两个矩阵 300 步，学习率线性衰减到 0，不用权重衰减，学习率取网格上最终损失最低者（`beyond.train_two_layer`）：""")
 
 T["B8"] = (r"""On this small, noiseless problem AdamW is the fastest, and Muon, at its best learning rate, the
 slowest in the first 100 steps; after 300 steps all three are within $10^{-8}$ of the target. What Muon does
 differently shows in {numref}`@L@-fig-beyond-muon-modes`, which follows how much of each singular
-direction of $W^\star$ the product $W_2W_1$ has learnt. Gradient descent learns the directions one after
+direction of $\Theta^\star$ the product $\Theta_2\Theta_1$ has learnt. Gradient descent learns the directions one after
 the other, the strongest first: a direction's gradient is proportional to its singular value. Muon's
 orthogonalized step grows all directions at the same rate, so the weak directions, which need to
 travel least, arrive first. The gains that Jordan et al. and Liu et al. report (fewer steps to a
@@ -230,7 +230,7 @@ given loss when training transformers, about half the compute of AdamW in Liu et
 measured on large networks with noisy minibatch gradients; this small problem neither confirms nor
 refutes them.""",
 r"""在这个小而无噪声的问题上，AdamW 最快；Muon 取其最佳学习率时，前 100 步最慢；300 步后三者与目标的差距都在 $10^{-8}$ 以内。
-Muon 的不同之处见 {numref}`@L@-fig-beyond-muon-modes`：图中跟踪乘积 $W_2W_1$ 学到了 $W^\star$ 的每个奇异方向的多少。梯度下降
+Muon 的不同之处见 {numref}`@L@-fig-beyond-muon-modes`：图中跟踪乘积 $\Theta_2\Theta_1$ 学到了 $\Theta^\star$ 的每个奇异方向的多少。梯度下降
 按从强到弱的顺序一个接一个地学习这些方向，因为一个方向的梯度与其奇异值成正比。Muon 正交化后的一步让所有方向以相同的速度增长，
 所以需要走的路最短的弱方向最先到达。Jordan 等和 Liu 等报告的收益（训练 Transformer 时达到同样损失所需的步数更少；在 Liu 等的实验中
 约为 AdamW 一半的计算量）是在带小批量噪声的大网络上测得的；这个小问题既不能证实也不能否定它们。""")
@@ -261,11 +261,12 @@ T["B11"] = (r"""- **PyTorch's Muon documentation and its code.** `torch.optim.Mu
   average $m_t = \beta m_{t-1} + (1-\beta) g_t$ (`buf.lerp_(grad, 1 - momentum)`). Started from zero,
   $m_t = (1-\beta)B_t$, and the Nesterov direction is $(1-\beta)$ times the documented $g_t + \beta B_t$.
   Since the Newton–Schulz iteration first divides by the Frobenius norm, the factor cancels and the
-  update is the same (up to the floor $\epsilon$); `adamcode.Muon` follows the code.""",
+  update is the same (up to the floor $\epsilon$; SymPy checks the factor in the cell below);
+  `adamcode.Muon` follows the code.""",
 r"""- **PyTorch 的 Muon 文档与代码。** `torch.optim.Muon` 的文档字符串把缓冲区写成求和 $B_t = \beta B_{t-1} + g_t$
   （用 $\mu$ 表示我们的 $\beta$）；它的代码保存的是移动平均 $m_t = \beta m_{t-1} + (1-\beta) g_t$（`buf.lerp_(grad, 1 - momentum)`）。
   从零开始时 $m_t = (1-\beta)B_t$，Nesterov 方向也是文档中 $g_t + \beta B_t$ 的 $(1-\beta)$ 倍。Newton–Schulz 迭代先除以
-  Frobenius 范数，这个因子被约去，更新相同（除下限 $\epsilon$ 外）；`adamcode.Muon` 遵循代码。""")
+  Frobenius 范数，这个因子被约去，更新相同（除下限 $\epsilon$ 外；下面的单元格用 SymPy 验证这个因子）；`adamcode.Muon` 遵循代码。""")
 
 FIG = {
  "mu-4": (r"What $k = 1, \dots, 5$ Newton–Schulz steps do to a singular value $s$ of $X_0$ (Eq. {eq}`@L@-beyond-adam-ns-poly` applied $k$ times). Left: torch's coefficients $(a_1, a_3, a_5) = (3.4445, -4.775, 2.0315)$; right: the convergent quintic $(15/8, -5/4, 3/8)$. Dashed: 1.",
@@ -278,9 +279,9 @@ FIG = {
           r"奇异值从 1 到 $10^{-4}$ 的 $32\times48$ 矩阵经过五步 Newton–Schulz 迭代（torch 的系数）后的奇异值，横轴为 $X_0$（输入除以其 Frobenius 范数）的奇异值：float64（adamcode.Muon 的迭代）与 bfloat16（torch 的迭代，用 NumPy 以舍入到最近、恰在中间取偶、8 位有效数字模拟）。",
           "双对数散点图：输入大于约 2e-3 时两种精度给出相同的值，在 0.7 到 1.2 之间；更小的输入在 bfloat16 中得到的值更大，最小的为 0.07，而 float64 中为 0.03。",
           "beyond-muon-bf16"),
- "mu-10": (r"How much of each singular direction of the target $W^\star$ the product $W_2 W_1$ has learnt ($u_i^\top W_2 W_1 v_i / s_i$, six of the sixteen directions, $s_i$ from 1 to 0.01) in the first 100 of 300 steps, for Muon, AdamW and SGD with momentum $\beta = 0.9$ at the learning rates of the table, decayed linearly to 0; $16\times16$ target, start of size $10^{-3}$, no weight decay.",
+ "mu-10": (r"How much of each singular direction of the target $\Theta^\star$ the product $\Theta_2 \Theta_1$ has learnt (the $i$-th diagonal entry of $U^\top \Theta_2 \Theta_1 V$ over $s_i$, where $\Theta^\star = U S V^\top$; six of the sixteen directions, $s_i$ from 1 to 0.01) in the first 100 of 300 steps, for Muon, AdamW and SGD with momentum $\beta = 0.9$ at the learning rates of the table, decayed linearly to 0; $16\times16$ target, start of size $10^{-3}$, no weight decay.",
           "Three panels. With SGD the strong directions reach 1 first and the weakest is still far from it at step 100; with Muon the weak directions arrive first, overshoot a little, and the strongest is last; AdamW swings widely in the first 20 steps and has all directions near 1 by about step 60.",
-          r"乘积 $W_2 W_1$ 学到了目标 $W^\star$ 的每个奇异方向的多少（$u_i^\top W_2 W_1 v_i / s_i$，16 个方向中的 6 个，$s_i$ 从 1 到 0.01），300 步中的前 100 步；Muon、AdamW 和动量 0.9 的 SGD，学习率取表中的值并线性衰减到 0；$16\times16$ 目标，初值大小 $10^{-3}$，无权重衰减。",
+          r"乘积 $\Theta_2 \Theta_1$ 学到了目标 $\Theta^\star$ 的每个奇异方向的多少（$U^\top \Theta_2 \Theta_1 V$ 的第 $i$ 个对角元除以 $s_i$，其中 $\Theta^\star = U S V^\top$；16 个方向中的 6 个，$s_i$ 从 1 到 0.01），300 步中的前 100 步；Muon、AdamW 和动量 0.9 的 SGD，学习率取表中的值并线性衰减到 0；$16\times16$ 目标，初值大小 $10^{-3}$，无权重衰减。",
           "三幅图。SGD 先让强方向达到 1，最弱的方向到第 100 步仍远未达到；Muon 先让弱方向到达，略有超调，最强的方向最后到达；AdamW 在前 20 步大幅摆动，约到第 60 步所有方向都接近 1。",
           "beyond-muon-modes"),
 }
