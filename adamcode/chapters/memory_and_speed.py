@@ -123,6 +123,7 @@ def state_table(optimizers: dict | None = None, n: int = 1000) -> list:
         rows.append({"name": name, "fields": list(fields), "k": len(fields),
                      "float32": state_bytes_per_param(opt, n, np.float32),
                      "float64": state_bytes_per_param(opt, n, np.float64)})
+    return rows
 
 
 # --- Adafactor, 8-bit states and the table of bytes per parameter (issue 15) -------------------
