@@ -26,8 +26,55 @@ def load_text(path):
     return ns
 
 
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+
+
+def join_zh_lines(text):
+    """Join the lines of each Chinese paragraph (a line break between Chinese characters would
+    render as a space); math blocks, code fences, directive options and list-item starts are kept.
+    Between a Chinese character and Latin text, math or code the join leaves one space."""
+    out, in_math, in_code = [], False, False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if in_math:
+            out.append(line)
+            if stripped.startswith("$$"):
+                in_math = False
+            continue
+        if in_code:
+            out.append(line)
+            if stripped == "```":
+                in_code = False
+            continue
+        if stripped == "$$":
+            in_math = True
+            out.append(line)
+            continue
+        if stripped.startswith("```") and not stripped.startswith("```{") and stripped != "```":
+            in_code = True
+            out.append(line)
+            continue
+        prev = out[-1].rstrip() if out else ""
+        joinable = (stripped and not stripped.startswith(("$$", "```", ":", "- ", "#"))
+                    and prev and not prev.lstrip().startswith(("$$", "```", ":", "#")) and not prev.endswith("$$"))
+        if joinable:
+            a, b = prev, stripped
+            tight = CJK_PUNCT.search(a[-1]) or CJK_PUNCT.search(b[0]) or (CJK.search(a[-1]) and CJK.search(b[0]))
+            out[-1] = a + ("" if tight else " ") + b
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def md(text, lang):
-    return nbformat.v4.new_markdown_cell(text.replace("@L@", lang))
+    text = text.replace("@L@", lang)
+    if lang == "zh":
+        text = join_zh_lines(text)
+        text = re.sub(r"(Jordan|Liu|Dettmers|Rajbhandari|Shazeer) 等(?!人)", r"\1 等人", text)
+    return nbformat.v4.new_markdown_cell(text)
 
 
 def code(src, tags, lang, fig=None):

@@ -280,7 +280,7 @@ $\beta_1$, and how many times less than Adam is that?
 :label: @L@-memory-and-speed-ex-adafactor-llama
 
 ★ 一个 70 亿参数语言模型的前馈层有一个 $4096\times 11008$ 的权重矩阵。对它，Adafactor 每个参数保存多少字节 float32 状态
-（有 $\beta_1$ 和无 $\beta_1$）？比 Adam 少多少倍？
+（有 $\beta_1$ 和无 $\beta_1$）？各是 Adam 的几分之一？
 ```""", "mem-ex1",
  r"""By Eq. {eq}`@L@-memory-and-speed-adafactor-bytes` with $s = 4$: 0.00134 bytes per parameter
 without $\beta_1$, 1/5970 of Adam's 8; with $\beta_1$ 4.001 bytes, half of Adam.""",

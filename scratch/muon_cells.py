@@ -23,7 +23,7 @@ for _ in range(2000):                                                   # random
 sign_step = np.sign(g_grad) / np.linalg.norm(np.sign(g_grad), 2)                  # sign descent, rescaled to norm 1
 assert min(trials) > best and -np.sum(g_grad * sign_step) > best
 print(f"<g, D> with spectral norm 1: -U V^T gives {fmt(best, 4)} = -(sum of singular values); "
-      f"best of 2000 random D: {fmt(-max(trials), 4)}; -sign(g_grad) rescaled: {fmt(-np.sum(g_grad * sign_step), 4)}")
+      f"best of 2000 random D: {fmt(-max(trials), 4)}; -sign(g) rescaled: {fmt(-np.sum(g_grad * sign_step), 4)}")
 # %% code mu-2
 def muon_step(theta, g, m, lr=0.02, beta=0.95, weight_decay=0.1, coefficients=(3.4445, -4.775, 2.0315), steps=5):
     m = beta * m + (1 - beta) * g                             # momentum, EMA form
