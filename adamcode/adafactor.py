@@ -23,15 +23,15 @@ learning rate :math:`\\eta` and weight decay :math:`\\lambda`, one step is
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import _inplace, _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class AdafactorState(NamedTuple):
+class AdafactorState(State):
     """Adafactor's state after ``t`` steps.
 
     A parameter with two or more dimensions keeps the factors ``v_row`` (shape ``params.shape[:-1]``,
@@ -84,9 +84,9 @@ class Adafactor(Optimizer):
 
     Parameters
     ----------
-    lr : float, default 1e-2
+    lr : float or callable, default 1e-2
         Upper bound eta of the relative step size ``min(lr, 1/sqrt(t))``, and the rate of the
-        weight decay, >= 0.
+        weight decay, >= 0; or a schedule ``lr(t)`` giving eta_t for step t = 1, 2, ...
     beta2_decay : float, default -0.8
         Exponent tau of ``beta2_t = 1 - t**tau``, <= 0.
     eps : (float or None, float), default (None, 1e-3)
@@ -100,7 +100,11 @@ class Adafactor(Optimizer):
         Decay rate of the optional first moment (not in torch), in [0, 1); ``None`` keeps none.
     """
 
+    #: the full second moment (vectors) and the optional first moment; a matrix's factors
+    #: ``v_row`` and ``v_col`` do not have the parameters' shape and are checked by :meth:`check_state`
     buffers = ("v", "m")
+    option_buffers = {"beta1": ("m",)}
+    repr_only_if_set = ("beta1",)
 
     def __init__(self, lr: float = 1e-2, beta2_decay: float = -0.8,
                  eps: tuple = (None, 1e-3), d: float = 1.0, weight_decay: float = 0.0,
@@ -114,18 +118,15 @@ class Adafactor(Optimizer):
             eps1, eps2 = eps
         except (TypeError, ValueError):
             raise ValueError(f"Invalid eps: eps={eps!r} (must be a pair (eps1, eps2))") from None
-        self.eps1 = None if eps1 is None else _validate.nonnegative("eps[0]", eps1, "epsilon1 value")
-        self.eps2 = _validate.nonnegative("eps[1]", eps2, "epsilon2 value")
+        eps1 = None if eps1 is None else _validate.nonnegative("eps[0]", eps1, "epsilon1 value")
+        eps2 = _validate.nonnegative("eps[1]", eps2, "epsilon2 value")
+        self.eps = self.eps1, self.eps2 = (eps1, eps2)
         d = _validate.finite("d", d, "clipping threshold")
         if not d >= 1.0:
             raise ValueError(f"Invalid clipping threshold: d={d!r} (must be >= 1)")
         self.d = d
         self.weight_decay = _validate.weight_decay(weight_decay)
         self.beta1 = None if beta1 is None else _validate.beta("beta1", beta1)
-        self._hyper = dict(lr=self.lr, beta2_decay=self.beta2_decay, eps=(self.eps1, self.eps2),
-                           d=self.d, weight_decay=self.weight_decay)
-        if self.beta1 is not None:  # shown only when set, so Adafactor()'s repr is torch's argument list
-            self._hyper["beta1"] = self.beta1
 
     # -- state -------------------------------------------------------------------------------
     @staticmethod
@@ -140,30 +141,37 @@ class Adafactor(Optimizer):
                                   v=None, m=m)
         return AdafactorState(t=0, v_row=None, v_col=None, v=np.zeros_like(params), m=m)
 
-    def _check_state(self, state, params: np.ndarray) -> None:
-        _validate.state_matches(state, params, self.buffers)
-        if not isinstance(state, AdafactorState):
-            raise ValueError(f"Invalid state: {type(state).__name__} is not an AdafactorState")
-        shapes = {"v_row": params.shape[:-1], "v_col": params.shape[:-2] + params.shape[-1:]}
-        names = ("v_row", "v_col") if self._factored(params) else ("v",)
-        if self.beta1 is not None:
-            names += ("m",)
-        for name in names:
-            buffer = getattr(state, name)
-            if buffer is None:
-                raise ValueError(f"Invalid state: state.{name} is None (a state made for a parameter of "
-                                 f"another shape, or with other options such as beta1?)")
-            want = shapes.get(name, params.shape)
-            if np.shape(buffer) != want:
-                raise ValueError(f"Invalid state: state.{name}.shape={np.shape(buffer)} does not match "
-                                 f"the expected shape {want} for params.shape={params.shape}")
+    def check_state(self, state, params: np.ndarray) -> None:
+        """``ValueError`` unless ``state`` fits this optimizer and ``params`` (as :meth:`adamcode.Optimizer.check_state`).
 
-    def step(self, params, grads, state):
-        """One step: returns ``(new_params, new_state)``; ``params``, ``grads`` and ``state`` are unchanged."""
-        params = _validate.as_params(params)
-        grads = _validate.as_grads(grads, params)
-        self._check_state(state, params)
-        return self._update(params, grads, state)
+        A vector's state is checked as every optimizer's (``v``, and ``m`` with ``beta1``); a
+        matrix's ``v_row`` and ``v_col`` must have the shapes ``params.shape[:-1]`` and
+        ``params.shape[:-2] + params.shape[-1:]``, and every buffer the parameters' dtype.
+        """
+        if not self._factored(params):
+            return super().check_state(state, params)
+        for field in ("t", "v_row", "v_col", "v", "m"):
+            if not hasattr(state, field):
+                raise ValueError(f"Invalid state: {type(state).__name__} has no field {field!r} "
+                                 "(a state made by another optimizer's init?)")
+        if not isinstance(state, AdafactorState):
+            raise ValueError(f"Invalid state: {type(state).__name__} is not a AdafactorState "
+                             "(a state made by another optimizer's init?)")
+        shapes = {"v_row": params.shape[:-1], "v_col": params.shape[:-2] + params.shape[-1:], "m": params.shape}
+        for field in ("v_row", "v_col") + (("m",) if self.beta1 is not None else ()):
+            buffer = getattr(state, field)
+            if buffer is None:
+                needed = f"beta1={self.beta1!r}" if field == "m" else f"a parameter of shape {params.shape}"
+                raise ValueError(f"Invalid state: state.{field} is None, but {needed} needs it "
+                                 "(a state made for another shape or with other options? Make it with this one's init)")
+            if not isinstance(buffer, (np.ndarray, np.generic)):
+                raise ValueError(f"Invalid state: state.{field} is {type(buffer).__name__}, not a numpy.ndarray")
+            if buffer.shape != shapes[field]:
+                raise ValueError(f"Invalid state: state.{field}.shape={buffer.shape} does not match "
+                                 f"the expected shape {shapes[field]} for params.shape={params.shape}")
+            if buffer.dtype != params.dtype:
+                raise ValueError(f"Invalid state: state.{field}.dtype={buffer.dtype} does not match "
+                                 f"params.dtype={params.dtype}")
 
     # -- the update --------------------------------------------------------------------------
     def _update(self, params: np.ndarray, g: np.ndarray, state: AdafactorState):
@@ -171,9 +179,10 @@ class Adafactor(Optimizer):
         t = state.t + 1
         one_minus_beta2_t = float(t) ** self.beta2_decay
         beta2_t = 1 - one_minus_beta2_t
-        eta_t = min(self.lr, 1 / (float(t) ** 0.5))
+        lr = self.lr_at(t)
+        eta_t = min(lr, 1 / (float(t) ** 0.5))
         step_size = max(self.eps2, _rms(params)) * eta_t
-        params = _mechanics.decoupled_decay(params, self.lr, self.weight_decay)
+        params = _mechanics.decoupled_decay(params, lr, self.weight_decay)
         g2 = g * g
         v_row = v_col = v = None
         if self._factored(params):
@@ -192,28 +201,31 @@ class Adafactor(Optimizer):
         params = params - step_size * u_hat
         return params, AdafactorState(t=t, v_row=v_row, v_col=v_col, v=v, m=m)
 
-    def step_(self, params, grads, state: AdafactorState) -> AdafactorState:
-        """One step **in place**: overwrites ``params`` and the state's arrays; returns the next state record.
+    def step_(self, params, grads, state: AdafactorState, block: Optional[int] = None) -> AdafactorState:
+        """One step **in place**, as :meth:`adamcode.Optimizer.step_`: the numbers of ``step``, bit for bit.
 
-        The numbers are those of :meth:`adamcode.Optimizer.step`, bit for bit (the same expressions are evaluated,
-        then written into the arrays). Adafactor's step needs whole-array reductions (the RMS of
-        the parameters and of the update, the row and column means), so it is not blocked like
-        Adam's ``step_``. ``params`` must be a writeable C-contiguous float array (``ValueError``
-        naming the argument otherwise); the state passed in is consumed.
+        A vector is handled by the base class. For a matrix the factors ``v_row`` and ``v_col``
+        (which do not have the parameters' shape) and ``m`` are overwritten here, after the same
+        checks. Adafactor's step needs whole-array reductions (the RMS of the parameters and of
+        the update, the row and column means), so it is computed as in ``step`` and copied in;
+        ``block`` has no effect.
         """
+        if not self._factored(np.asarray(params)):
+            return super().step_(params, grads, state, block)
         params = _inplace.check_params(params)
         grads = _inplace.check_grads(grads, params)
-        self._check_state(state, params)
-        for name in ("v_row", "v_col", "v", "m"):
+        self.check_state(state, params)
+        names = ("v_row", "v_col") + (("m",) if self.beta1 is not None else ())
+        for name in names:
             buffer = getattr(state, name)
-            if buffer is not None and (not isinstance(buffer, np.ndarray) or not buffer.flags.writeable
-                                       or buffer.dtype != params.dtype):
-                raise ValueError(f"Invalid state: state.{name} must be a writeable numpy.ndarray of "
-                                 f"dtype {params.dtype} (step_ writes into it)")
+            if not isinstance(buffer, np.ndarray) or not buffer.flags.writeable:
+                raise ValueError(f"Invalid state: state.{name} must be a writeable numpy.ndarray (step_ writes into it)")
+            for other_name, other in (("params", params), ("grads", grads)):
+                if np.may_share_memory(buffer, other):
+                    raise ValueError(f"Invalid state: state.{name} shares memory with {other_name}")
         new_params, new = self._update(params, grads.astype(params.dtype, copy=False), state)
-        params[...] = new_params
-        for name in ("v_row", "v_col", "v", "m"):
-            buffer = getattr(state, name)
-            if buffer is not None:
-                buffer[...] = getattr(new, name)
-        return state._replace(t=new.t)
+        np.copyto(params, new_params)
+        for name in names:
+            np.copyto(getattr(state, name), getattr(new, name))
+        object.__setattr__(state, "t", new.t)
+        return state

@@ -30,7 +30,7 @@ import tracemalloc
 
 import numpy as np
 
-from . import __version__
+from . import __version__, _validate
 from .adam import Adam
 from .chapters.memory_and_speed import step_traffic
 
@@ -100,19 +100,6 @@ def peak_allocation(fn) -> int:
     return int(peak - before)
 
 
-def copy_bandwidth(nbytes: int = 512 * 2**20, repeat: int = 5) -> float:
-    """Bytes per second of ``np.copyto`` on an ``nbytes`` array (median of ``repeat``; a copy moves 2 * nbytes)."""
-    src = np.ones(nbytes // 8, dtype=np.float64)
-    dst = np.empty_like(src)
-    np.copyto(dst, src)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        np.copyto(dst, src)
-        times.append(time.perf_counter() - start)
-    return 2 * src.nbytes / statistics.median(times)
-
-
 def _torch():
     try:
         import torch
@@ -176,9 +163,8 @@ def measure(sizes=(1_000_000, 10_000_000), dtype="float32", repeat: int = 5, ste
     sizes = [int(n) for n in sizes]
     if not sizes or min(sizes) < 1:
         raise ValueError(f"Invalid sizes: sizes={sizes!r} (need at least one size >= 1)")
-    for name, value in (("repeat", repeat), ("steps", steps)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"Invalid {name}: {name}={value!r} (must be an integer >= 1)")
+    _validate.integer("repeat", repeat, 1)
+    _validate.integer("steps", steps, 1)
     traffic = step_traffic(Adam(), dtype)["total"]
     src = np.ones(max(1, copy_bytes // 8), dtype=np.float64)
     dst = np.empty_like(src)
@@ -250,7 +236,7 @@ def recorded_runs() -> list:
 
     They are the package data files ``adamcode/data/memory-and-speed-bench-*.json`` (five runs of
     ``python -m adamcode.bench --json FILE`` on the machine the book was written on), in the order
-    of their names, read with :mod:`importlib.resources` so that they load from any working
+    of their names, read with ``importlib.resources`` so that they load from any working
     directory. Combine them with :func:`median_of_runs` (chapter memory-and-speed).
     """
     folder = resources.files("adamcode").joinpath("data")

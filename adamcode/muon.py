@@ -15,18 +15,18 @@ with :math:`\\operatorname{ns}(s) = a_1 s + a_3 s^3 + a_5 s^5` and the shape fac
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import numpy as np
 
-from . import _inplace, _mechanics, _validate
-from .base import Optimizer
+from . import _mechanics, _validate
+from .base import Optimizer, State
 
 #: torch.optim.Muon's Newton-Schulz coefficients (a_1, a_3, a_5), from Jordan et al.'s write-up.
 NS_COEFFICIENTS = (3.4445, -4.775, 2.0315)
 
 
-class MuonState(NamedTuple):
+class MuonState(State):
     """Muon's state after ``t`` steps: the momentum ``m`` (torch's ``momentum_buffer``), a matrix."""
 
     t: int
@@ -122,8 +122,8 @@ class Muon(Optimizer):
 
     Parameters
     ----------
-    lr : float, default 1e-3
-        Learning rate eta, >= 0.
+    lr : float or callable, default 1e-3
+        Learning rate eta, >= 0, or a schedule ``lr(t)`` giving eta_t for step t = 1, 2, ...
     weight_decay : float, default 0.1
         Decoupled weight decay lambda, >= 0.
     momentum : float, default 0.95
@@ -141,6 +141,8 @@ class Muon(Optimizer):
     """
 
     buffers = ("m",)
+    #: Muon updates matrices only: ``init``, ``step`` and ``step_`` refuse any other shape
+    matrix_only = True
 
     def __init__(self, lr: float = 1e-3, weight_decay: float = 0.1, momentum: float = 0.95,
                  nesterov: bool = True, ns_coefficients: tuple = NS_COEFFICIENTS, eps: float = 1e-7,
@@ -153,9 +155,6 @@ class Muon(Optimizer):
         self.eps = _validate.eps(eps)
         self.ns_steps = _ns_steps(ns_steps)
         self.adjust_lr_fn = _validate.choice("adjust_lr_fn", adjust_lr_fn, (None, "original", "match_rms_adamw"))
-        self._hyper = dict(lr=self.lr, weight_decay=self.weight_decay, momentum=self.momentum,
-                           nesterov=self.nesterov, ns_coefficients=self.ns_coefficients, eps=self.eps,
-                           ns_steps=self.ns_steps, adjust_lr_fn=self.adjust_lr_fn)
 
     @staticmethod
     def _check_matrix(params: np.ndarray) -> np.ndarray:
@@ -168,10 +167,10 @@ class Muon(Optimizer):
         """The state before the first step: ``t = 0`` and ``m`` a matrix of zeros (``params`` must be 2-D)."""
         return self._init(self._check_matrix(_validate.as_params(params)))
 
-    def step(self, params, grads, state):
-        """One step: returns ``(new_params, new_state)``; ``params``, ``grads`` and ``state`` are unchanged."""
-        self._check_matrix(_validate.as_params(params))
-        return super().step(params, grads, state)
+    def check_state(self, state, params: np.ndarray) -> None:
+        """As :meth:`adamcode.Optimizer.check_state`, and ``params`` must be a matrix (``ValueError`` otherwise)."""
+        self._check_matrix(params)
+        super().check_state(state, params)
 
     def _init(self, params: np.ndarray) -> MuonState:
         return MuonState(t=0, m=np.zeros_like(params))
@@ -181,23 +180,8 @@ class Muon(Optimizer):
         m = _mechanics.ema(beta, state.m, g)
         m_tilde = _mechanics.ema(beta, m, g) if self.nesterov else m
         O = newton_schulz(m_tilde, self.ns_coefficients, self.ns_steps, self.eps)
-        lr = adjusted_lr(self.lr, self.adjust_lr_fn, params.shape)
-        params = _mechanics.decoupled_decay(params, self.lr, self.weight_decay)
-        params = params - lr * O
-        return params, MuonState(t=state.t + 1, m=m)
-
-    def step_(self, params, grads, state: MuonState) -> MuonState:
-        """One step **in place**: overwrites ``params`` and ``state.m``; returns the next state record.
-
-        The numbers are those of :meth:`adamcode.Muon.step`, bit for bit (the same expressions, written into
-        the arrays). The Newton-Schulz steps act on the whole matrix, so the step is not blocked.
-        ``params`` must be a writeable C-contiguous 2-D float array (``ValueError`` naming the
-        argument otherwise); the state passed in is consumed.
-        """
-        params = self._check_matrix(_inplace.check_params(params))
-        grads = _inplace.check_grads(grads, params)
-        (m,) = _inplace.check_buffers(state, ("m",), params, grads)
-        new_params, new = self._update(params, grads.astype(params.dtype, copy=False), state)
-        params[...] = new_params
-        m[...] = new.m
-        return state._replace(t=new.t)
+        t = state.t + 1
+        lr = self.lr_at(t)
+        params = _mechanics.decoupled_decay(params, lr, self.weight_decay)
+        params = params - adjusted_lr(lr, self.adjust_lr_fn, params.shape) * O
+        return params, MuonState(t=t, m=m)

@@ -15,7 +15,7 @@ Derivation helpers: :func:`bias_correction`, :func:`ema_unrolled`, :func:`ema_we
 :func:`gradient_descent_error_matrix`, :func:`gradient_descent_optimal_parameters`,
 :func:`nesterov_iteration_matrix`, :func:`ns_polynomial`, :func:`newton_schulz`. Whole-matrix rules
 (their step depends on every coordinate): :func:`adafactor_step`, :func:`muon_step`. Other forms of momentum (chapter momentum): :func:`heavy_ball_step`
-(seed 004's form) and :func:`sutskever_step` (Nesterov's look-ahead form).
+(source document 004's form) and :func:`sutskever_step` (Nesterov's look-ahead form).
 """
 from __future__ import annotations
 
@@ -28,11 +28,12 @@ def _l2(g, theta, weight_decay):
 
 def adam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=0, eps_placement="algorithm1",
               v_max=None, decoupled_weight_decay=False):
-    """One Adam step (book, Adam, Eqs. (1)-(5)) as a dict of SymPy expressions.
+    """One Adam step (book, chapter adam) as a dict of SymPy expressions; ``lr`` is the book's eta.
 
     Keys: ``g`` (gradient with the L2 term), ``m``, ``v``, ``m_hat``, ``v_hat`` and ``theta``
-    (the new parameter). ``eps_placement="eps_hat"`` gives Kingma and Ba's section-2 form,
-    ``theta - alpha_t * m / (sqrt(v) + eps)`` with ``alpha_t = lr*sqrt(1-beta2**t)/(1-beta1**t)``.
+    (the new parameter). ``eps_placement="eps_hat"`` gives Kingma and Ba's section-2 form (Keras's),
+    ``theta - alpha_t * m / (sqrt(v) + eps_hat)`` with their step size
+    ``alpha_t = eta*sqrt(1-beta2**t)/(1-beta1**t)``.
     Given the previous ``v_max``, the step is AMSGrad's (torch's form: ``v_max = Max(v_max, v)``
     of the raw ``v``, then ``v_hat = v_max / (1 - beta2**t)``) and the dict has a key ``v_max``.
     ``decoupled_weight_decay=True`` is AdamW (see :func:`adamw_step`).
@@ -86,11 +87,14 @@ def sgd_step(theta, momentum_buffer, g, t, lr, momentum=0, dampening=0, weight_d
     return {"g": g, "momentum_buffer": buf, "theta": theta - lr * direction}
 
 
-def momentum_step(theta, v, g, lr, beta, weight_decay=0):
-    """One step of the EMA form of momentum: ``v = beta v + (1-beta) g``, ``theta - lr v``. Keys ``g``, ``v``, ``theta``."""
+def momentum_step(theta, m, g, lr, beta, weight_decay=0):
+    """One step of the EMA form of momentum: ``m = beta m + (1-beta) g``, ``theta - lr m`` (book, chapter momentum).
+
+    Keys ``g``, ``m``, ``theta``, and ``v``, the former name of ``m`` (the same expression).
+    """
     g = _l2(g, theta, weight_decay)
-    v_new = beta * v + (1 - beta) * g
-    return {"g": g, "v": v_new, "theta": theta - lr * v_new}
+    m_new = beta * m + (1 - beta) * g
+    return {"g": g, "m": m_new, "v": m_new, "theta": theta - lr * m_new}
 
 
 def adagrad_step(theta, sum_sq, g, t, lr, lr_decay=0, weight_decay=0, eps=sp.Float("1e-10")):
@@ -103,9 +107,12 @@ def adagrad_step(theta, sum_sq, g, t, lr, lr_decay=0, weight_decay=0, eps=sp.Flo
 
 def rmsprop_step(theta, v, g, lr, alpha, eps, weight_decay=0, momentum=0, centered=False,
                  g_avg=None, momentum_buffer=None, eps_in_sqrt=False):
-    """One RMSprop step (torch's form, no bias correction, eps after the square root).
+    """One RMSprop step (torch's form, no bias correction, eps after the square root; book, chapter rmsprop).
 
-    ``eps_in_sqrt=True`` puts eps inside the root, ``s = sqrt(v + eps)``: seed 004's form
+    ``alpha`` is torch's name for the decay rate the book writes beta2:
+    ``v = beta2 v + (1 - beta2) g**2``; ``momentum`` is the coefficient beta.
+
+    ``eps_in_sqrt=True`` puts eps inside the root, ``s = sqrt(v + eps)``: source document 004's form
     (book, chapter rmsprop).
 
     Keys ``g``, ``v`` (EMA of g**2), ``g_avg`` (``centered`` only, else ``None``), ``s`` (the
@@ -142,18 +149,22 @@ def adamax_step(theta, m, u, g, t, lr, beta1, beta2, eps, weight_decay=0):
 
 
 def nadam_mu(beta1, momentum_decay, t):
-    """NAdam's momentum schedule ``mu_t = beta1 * (1 - 1/2 * 0.96**(t * momentum_decay))`` (torch, after Dozat)."""
+    """NAdam's momentum schedule, the book's ``beta1_t = beta1 * (1 - 1/2 * 0.96**(t * psi))`` (Dozat's and torch's mu_t).
+
+    ``psi`` is ``momentum_decay`` (book, chapter beyond-adam).
+    """
     return beta1 * (1 - sp.Rational(1, 2) * sp.Rational(96, 100) ** (t * momentum_decay))
 
 
 def nadam_step(theta, m, v, mu_product, g, t, lr, beta1, beta2, eps, weight_decay=0,
                momentum_decay=sp.Rational(4, 1000), decoupled_weight_decay=False):
-    """One NAdam step (torch's form). ``mu_product`` is ``mu_1 ... mu_{t-1}`` (1 before the first step).
+    """One NAdam step (torch's form; book, chapter beyond-adam). ``mu_product`` is ``beta1_1 ... beta1_{t-1}``
+    (1 before the first step), the product of the momentum schedule :func:`nadam_mu`.
 
-    Keys ``g``, ``mu``, ``mu_next``, ``mu_product`` (now ``mu_1 ... mu_t``), ``m``, ``v``,
-    ``v_hat`` and ``theta``::
+    Keys ``g``, ``mu`` (beta1_t), ``mu_next`` (beta1_{t+1}), ``mu_product`` (now
+    ``beta1_1 ... beta1_t``, written prod_t below), ``m``, ``v``, ``v_hat`` and ``theta``::
 
-        theta - lr (1-mu_t)/(1-P_t) g/(sqrt(v_hat)+eps) - lr mu_{t+1}/(1-P_t mu_{t+1}) m/(sqrt(v_hat)+eps)
+        theta - eta (1-beta1_t)/(1-prod_t) g/(sqrt(v_hat)+eps) - eta beta1_{t+1}/(1-prod_t beta1_{t+1}) m/(sqrt(v_hat)+eps)
     """
     if decoupled_weight_decay:
         theta = theta * (1 - lr * weight_decay)
@@ -206,7 +217,7 @@ def ema_weight_sum(beta, t):
 def adam_ratio_supremum(beta1, beta2, t):
     """The largest ``|m_hat_t| / sqrt(v_hat_t)`` any gradient sequence can produce at step ``t``.
 
-    By the Cauchy-Schwarz inequality (book, Adam, Eq. (13)),
+    By the Cauchy-Schwarz inequality (book, Adam, Eq. (14)),
     ``sqrt(1-beta2**t)/(1-beta1**t) * (1-beta1)/sqrt(1-beta2) * sqrt(Sum_{k=0}^{t-1} r**k)`` with
     ``r = beta1**2/beta2``; attained by gradients proportional to ``(beta1/beta2)**(t-i)``.
     """
@@ -251,7 +262,7 @@ def heavy_ball_optimal_parameters(mu, L):
 
 
 def linear_regression_loss(x, y, w, b):
-    """The mean squared error ``(1/N) Sum (w x_i + b - y_i)**2`` of seed 002's problem, symbolically."""
+    """The mean squared error ``(1/N) Sum (w x_i + b - y_i)**2`` of source document 002's problem, symbolically."""
     n = len(x)
     return sp.Rational(1, n) * sum((w * xi + b - yi) ** 2 for xi, yi in zip(x, y))
 
@@ -259,7 +270,7 @@ def linear_regression_loss(x, y, w, b):
 def gradient_descent_error_matrix(lr, H):
     """The matrix ``I - lr H`` that one gradient-descent step applies to the error on a quadratic.
 
-    For ``f(theta) = 1/2 (theta - theta*)^T H (theta - theta*)`` (and for seed 002's linear
+    For ``f(theta) = 1/2 (theta - theta*)^T H (theta - theta*)`` (and for source document 002's linear
     regression, whose Hessian is constant) the step ``theta - lr * H (theta - theta*)`` gives
     ``e_t = (I - lr H) e_{t-1}`` with ``e = theta - theta*`` (book, gradient descent chapter).
     Each eigencomponent of ``e`` is multiplied by ``1 - lr * lambda_i``, so the iteration
@@ -294,7 +305,7 @@ def gradient_descent_optimal_parameters(mu, L):
 
 
 def heavy_ball_step(theta, V, g, lr, gamma):
-    """One step of the heavy-ball form of seed 004 (book, momentum chapter, Eq. (1)). Keys ``g``, ``V``, ``theta``.
+    """One step of the heavy-ball form of source document 004 (book, momentum chapter, Eq. (1)). Keys ``g``, ``V``, ``theta``.
 
     ``V = gamma * V + lr * g`` and ``theta - V``: the learning rate multiplies the gradient
     *inside* the velocity (Sutskever et al. 2013, Keras), whereas torch.optim.SGD applies it to

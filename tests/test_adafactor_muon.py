@@ -95,7 +95,8 @@ def test_final_state_is_torchs_state(index):
 
 def test_defaults_are_torchs():
     assert ac.Adafactor().hyperparameters() == dict(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0,
-                                                    weight_decay=0.0)
+                                                    weight_decay=0.0, beta1=None)
+    assert repr(ac.Adafactor()) == "Adafactor(lr=0.01, beta2_decay=-0.8, eps=(None, 0.001), d=1.0, weight_decay=0.0)"
     assert ac.Muon().hyperparameters() == dict(lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
                                                ns_coefficients=(3.4445, -4.775, 2.0315), eps=1e-7,
                                                ns_steps=5, adjust_lr_fn=None)
@@ -142,13 +143,15 @@ def test_adafactor_state_shapes_and_wrong_states():
     vector_state = opt.init(np.ones(4))
     assert vector_state.v.shape == (4,) and vector_state.v_row is None and vector_state.m is None
     assert ac.Adafactor(beta1=0.9).init(np.ones((3, 4))).m.shape == (3, 4)
-    with pytest.raises(ValueError, match=r"state.v.shape=\(4,\) does not match"):
+    with pytest.raises(ValueError, match=r"state.v_row is None, but a parameter of shape \(3, 4\) needs it"):
         opt.step(np.ones((3, 4)), np.ones((3, 4)), vector_state)
-    with pytest.raises(ValueError, match=r"state.v_row is None"):
-        opt.step(np.ones((3, 4)), np.ones((3, 4)), vector_state._replace(v=None))
+    with pytest.raises(ValueError, match=r"state.v is None, but Adafactor needs it"):
+        opt.step(np.ones(4), np.ones(4), opt.init(np.ones((3, 4))))
+    with pytest.raises(ValueError, match=r"state.v_row.dtype=float64 does not match params.dtype=float32"):
+        opt.step_(np.ones((3, 4), dtype=np.float32), np.ones((3, 4)), opt.init(np.ones((3, 4))))
     with pytest.raises(ValueError, match=r"state.v_row.shape=\(3,\)"):
         opt.step(np.ones((4, 4)), np.ones((4, 4)), opt.init(np.ones((3, 4))))
-    with pytest.raises(ValueError, match=r"state.m is None"):
+    with pytest.raises(ValueError, match=r"state.m is None, but beta1=0.9 needs it"):
         ac.Adafactor(beta1=0.9).step(np.ones((3, 4)), np.ones((3, 4)), opt.init(np.ones((3, 4))))
     with pytest.raises(ValueError, match="grads.shape"):
         opt.step(np.ones((3, 4)), np.ones((4, 3)), opt.init(np.ones((3, 4))))

@@ -60,9 +60,10 @@ def test_sgd():
 
 def test_momentum():
     def step(theta, st, g, t):
-        r = S.momentum_step(theta, st["v"], g, F(0.1), F(0.9), weight_decay=F(0.05))
-        return r["theta"], {"v": r["v"]}
-    check(ac.Momentum(lr=0.1, beta=0.9, weight_decay=0.05), step, {"v": F(0)}, ("v",))
+        r = S.momentum_step(theta, st["m"], g, F(0.1), F(0.9), weight_decay=F(0.05))
+        assert r["v"] is r["m"]                                   # the former name of the same value
+        return r["theta"], {"m": r["m"]}
+    check(ac.Momentum(lr=0.1, beta=0.9, weight_decay=0.05), step, {"m": F(0)}, ("m",))
 
 
 def test_adagrad():
@@ -161,7 +162,7 @@ def test_adam_first_step_is_sign_symbolically():
 
 
 def test_eps_hat_conversion():
-    """eps_hat equals Algorithm 1 with eps = eps_hat / sqrt(1 - beta2**t) (book, Adam, Eq. (12))."""
+    """eps_hat equals Algorithm 1 with eps = eps_hat / sqrt(1 - beta2**t) (book, Adam, Eq. (17))."""
     g, m, v, theta = sp.symbols("g m v theta", positive=True)
     b1, b2 = sp.Rational(9, 10), sp.Rational(999, 1000)
     for step in (1, 2, 7):

@@ -235,10 +235,9 @@ class Adam8bit(Optimizer):
 
     def __init__(self, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8, block: int = 2048):
         self.lr = _validate.lr(lr)
-        self.beta1, self.beta2 = _validate.betas(betas)
+        self.betas = self.beta1, self.beta2 = _validate.betas(betas)
         self.eps = _validate.eps(eps)
         self.block = int(_validate.integer("block", block, 1))
-        self._hyper = dict(lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps, block=self.block)
         self.code_m, self.code_v = dynamic_map(signed=True), dynamic_map(signed=False)
 
     def _init(self, params: np.ndarray) -> Adam8bitState:
@@ -265,7 +264,7 @@ class Adam8bit(Optimizer):
         m = self.beta1 * m + (1 - self.beta1) * g32
         v = self.beta2 * v + (1 - self.beta2) * g32 * g32
         m_hat, v_hat = m / (1 - self.beta1**t), v / (1 - self.beta2**t)
-        params = (params - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(params.dtype)
+        params = (params - self.lr_at(t) * m_hat / (np.sqrt(v_hat) + self.eps)).astype(params.dtype)
         m_codes, m_absmax = quantize_blockwise(m, self.code_m, self.block)
         v_codes, v_absmax = quantize_blockwise(v, self.code_v, self.block)
         return params, Adam8bitState(t=t, m_codes=m_codes, m_absmax=m_absmax, v_codes=v_codes, v_absmax=v_absmax)

@@ -47,7 +47,7 @@ def heavy_ball_rate(lr, beta, h) -> np.ndarray:
     The roots of ``s**2 - (1 + beta - lr*h) s + beta``. The iteration converges (rate < 1) iff
     ``0 < lr*h < 2 (1 + beta)`` and ``-1 < beta < 1``.
 
-    ``lr`` is torch's learning rate (the heavy-ball ``eta`` of seed 004); for
+    ``lr`` is torch's learning rate (the heavy-ball ``eta`` of source document 004); for
     :class:`adamcode.Momentum` with learning rate ``alpha`` pass ``lr = alpha * (1 - beta)``.
     """
     lr, beta, h = _finite("lr", lr), _finite("beta", beta), _finite("h", h)
