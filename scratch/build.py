@@ -165,7 +165,7 @@ OVERVIEW = {
              "  and where it is not used;",
              "- Muon 对每个权重矩阵的动量做正交化：为什么这样做（谱范数下的最速下降）、Newton–Schulz 五次多项式、bfloat16 带来的变化、学习率约定，以及不使用它的地方；"),
 }
-OVERVIEW_AFTER = {"memory": r"mixed-precision|混合精度", "muon": None}
+OVERVIEW_AFTER = {"memory": r"bytes of state|字节的状态", "muon": None}
 REFS = {
     "memory": ("Adafactor is from Shazeer and Stern {cite:p}`shazeer2018adafactor`; 8-bit optimizer states from "
                "Dettmers et al. {cite:p}`dettmers2022optimizers`, their dynamic data type from Dettmers "
