@@ -352,6 +352,63 @@ def nesterov_iteration_matrix(lr, momentum, lam):
     return sp.Matrix([[1 - lr * lam * (1 + momentum), -lr * momentum**2], [lam, momentum]])
 
 
+def radam_rho(beta2, t):
+    """RAdam's ``(rho_inf, rho_t)``: the maximum length of the approximated SMA and its value at step ``t``.
+
+    ``rho_inf = 2/(1-beta2) - 1`` and ``rho_t = rho_inf - 2 t beta2**t / (1 - beta2**t)``
+    (Liu et al. 2020, Eqs. (5)-(6); book, chapter schedules).
+    """
+    rho_inf = 2 / (1 - beta2) - 1
+    return rho_inf, rho_inf - 2 * t * beta2**t / bias_correction(beta2, t)
+
+
+def radam_rectification(rho_inf, rho_t):
+    """RAdam's rectification term ``r_t = sqrt((rho_t-4)(rho_t-2) rho_inf / ((rho_inf-4)(rho_inf-2) rho_t))``."""
+    return sp.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+
+
+def radam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=0, decoupled_weight_decay=False,
+               threshold=5):
+    """One RAdam step (torch's form, book, chapter schedules). Keys ``g``, ``m``, ``v``, ``m_hat``,
+    ``rho_inf``, ``rho_t``, ``r`` and ``theta``.
+
+    ``theta - lr m_hat r_t sqrt(1-beta2**t)/(sqrt(v)+eps)`` if ``rho_t > threshold`` (torch: 5,
+    the paper's Algorithm 2: 4), else ``theta - lr m_hat``. With a numeric ``t`` the branch is
+    decided; with a symbolic ``t`` the result is a ``Piecewise``.
+    """
+    if decoupled_weight_decay:
+        theta = theta * (1 - lr * weight_decay)
+    else:
+        g = _l2(g, theta, weight_decay)
+    m_new = beta1 * m + (1 - beta1) * g
+    v_new = beta2 * v + (1 - beta2) * g**2
+    m_hat = m_new / bias_correction(beta1, t)
+    rho_inf, rho_t = radam_rho(beta2, t)
+    r = radam_rectification(rho_inf, rho_t)
+    rectified = theta - lr * m_hat * r * sp.sqrt(bias_correction(beta2, t)) / (sp.sqrt(v_new) + eps)
+    plain = theta - lr * m_hat
+    condition = sp.sympify(rho_t) > threshold
+    if condition in (sp.true, sp.false):
+        theta_new = rectified if condition == sp.true else plain
+    else:
+        theta_new = sp.Piecewise((rectified, condition), (plain, True))
+    return {"g": g, "m": m_new, "v": v_new, "m_hat": m_hat, "rho_inf": rho_inf, "rho_t": rho_t, "r": r,
+            "theta": theta_new}
+
+
+def adadelta_step(theta, v, d, g, lr, rho, eps, weight_decay=0):
+    """One Adadelta step (torch's form, Zeiler 2012; book, chapter schedules). Keys ``g``, ``v``, ``delta``, ``d``, ``theta``.
+
+    ``v = rho v + (1-rho) g**2``; ``delta = sqrt(d + eps)/sqrt(v + eps) g``;
+    ``d = rho d + (1-rho) delta**2``; ``theta - lr delta``. ``rho`` is the book's beta2.
+    """
+    g = _l2(g, theta, weight_decay)
+    v_new = rho * v + (1 - rho) * g**2
+    delta = sp.sqrt(d + eps) / sp.sqrt(v_new + eps) * g
+    d_new = rho * d + (1 - rho) * delta**2
+    return {"g": g, "v": v_new, "delta": delta, "d": d_new, "theta": theta - lr * delta}
+
+
 def _matrix_rms(M):
     """The root mean square of the entries of a SymPy matrix."""
     return sp.sqrt(sum(x**2 for x in M) / len(M))
