@@ -29,4 +29,4 @@ __all__ = [
     "NAdam", "NAdamState", "Lion", "LionState", "Optimizer", "Trajectory", "run", "OnlineRun", "run_online",
     "datasets", "problems", "symbolic", "variants", "chapters",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -5,6 +5,8 @@ one figure serves the English and the Chinese page; captions live in the pages.
 """
 from __future__ import annotations
 
+import os
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
@@ -19,12 +21,32 @@ STYLE = {
     "font.size": 10,
     "legend.frameon": False,
     "lines.linewidth": 1.6,
+    "svg.hashsalt": "adamcode",   # the same SVG bytes from every run (with SOURCE_DATE_EPOCH set)
 }
 
 
 def use_book_style() -> None:
-    """Apply the book's matplotlib style (called once at the top of each chapter)."""
+    """Apply the book's matplotlib style (called once at the top of each chapter).
+
+    In Jupyter, figures are shown as PNG at twice ``figure.dpi`` (200 dpi, "retina"), and also as
+    SVG when ``ADAMCODE_FIGURE_SVG=1``: ``scripts/execute_notebooks.py`` sets it to save every
+    figure of the book as SVG and PNG for slides (the gallery pages), then keeps only the PNG in
+    the notebook.
+    """
     mpl.rcParams.update(STYLE)
+    _inline_formats()
+
+
+def _inline_formats() -> None:
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - outside Jupyter
+        return
+    if get_ipython() is None:
+        return
+    formats = ["retina"] + (["svg"] if os.environ.get("ADAMCODE_FIGURE_SVG") == "1" else [])
+    set_matplotlib_formats(*formats)
 
 
 def figure(ncols: int = 1, **kwargs):

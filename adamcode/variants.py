@@ -78,7 +78,7 @@ class AdamWPaper(Optimizer):
 
     The decay per step is ``eta_t * lambda_p``: it follows the schedule but not ``alpha``.
     :class:`adamcode.AdamW` with ``lr = alpha * eta_t`` and ``weight_decay = lambda_p / alpha``
-    takes the same steps (:func:`paper_to_framework`). The state is an :class:`adamcode.AdamState`.
+    takes the same steps (:func:`adamcode.chapters.adamw.paper_to_framework`). The state is an :class:`adamcode.AdamState`.
 
     Parameters
     ----------

@@ -9,10 +9,17 @@ Run this after changing a notebook or ``adamcode``:
 Each notebook runs in a fresh kernel of the current Python environment, with the notebook's
 folder as working directory (as nbval runs it), and is written back with execution counts
 1, 2, 3, ... and without per-run metadata such as timings.
+
+Figures: every figure of an English chapter (figures carry no words, so the Chinese chapter has
+the same ones) is also saved as ``book/figures/<chapter>-fig-<n>.svg`` and ``.png`` (200 dpi),
+``n`` being its number on the page, for the gallery pages and for slides. The kernel draws each
+figure as SVG as well as PNG for that (``ADAMCODE_FIGURE_SVG=1``, read by
+``adamcode.plotting.use_book_style``); the notebook keeps only the PNG.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import pathlib
 import sys
@@ -22,6 +29,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+FIGURES = ROOT / "book" / "figures"
+SVG, PNG = "image/svg+xml", "image/png"
 
 
 def notebooks(paths: list[str]) -> list[pathlib.Path]:
@@ -56,6 +65,30 @@ def clean(nb: nbformat.NotebookNode) -> None:
     nb.metadata["language_info"] = {"name": "python"}
 
 
+def export_figures(path: pathlib.Path, nb: nbformat.NotebookNode) -> int:
+    """Save the figures of an English chapter as SVG and PNG; drop the SVG from every notebook."""
+    export = path.parent.name == "en" and path.parent.parent == ROOT / "book"
+    if export:
+        FIGURES.mkdir(exist_ok=True)
+        for stale in FIGURES.glob(f"{path.stem}-fig-*"):
+            stale.unlink()
+    number = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        images = [o for o in cell.outputs if SVG in o.get("data", {})]
+        if export and images and "figure" in cell.metadata.get("mystnb", {}):
+            if len(images) != 1:
+                raise ValueError(f"{path.name}: a figure cell must draw exactly one figure, drew {len(images)}")
+            number += 1
+            stem = FIGURES / f"{path.stem}-fig-{number}"
+            stem.with_suffix(".svg").write_text(images[0]["data"][SVG], encoding="utf-8")
+            stem.with_suffix(".png").write_bytes(base64.b64decode(images[0]["data"][PNG]))
+        for output in images:
+            del output["data"][SVG]
+    return number
+
+
 def execute(path: pathlib.Path, timeout: int) -> float:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:                      # start from nothing: no stale outputs or counts
@@ -64,6 +97,7 @@ def execute(path: pathlib.Path, timeout: int) -> float:
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    export_figures(path, nb)
     clean(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
@@ -77,6 +111,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ["ADAMCODE_FIGURE_SVG"] = "1"      # figures drawn as SVG too, for book/figures/
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no date inside the SVG files
     for path in notebooks(args.paths):
         seconds = execute(path, args.timeout)
         print(f"{path.relative_to(ROOT)}: executed in {seconds:.1f} s", flush=True)

@@ -25,7 +25,7 @@ def adam_denominator(opt: Optimizer, state) -> np.ndarray:
     """The :math:`\\sqrt{\\hat v_t}` that ``opt`` divided by at the step that produced ``state``.
 
     ``Adam``: :math:`\\sqrt{v_t/(1-\\beta_2^t)}`; ``Adam(amsgrad=True)`` (PyTorch):
-    :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^t)}`; :class:`OptaxAMSGrad`:
+    :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^t)}`; :class:`adamcode.variants.OptaxAMSGrad`:
     :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^s)}` (book, beyond-adam, Eqs. (8)-(9)).
     """
     if not isinstance(state, AdamState) or state.t < 1:

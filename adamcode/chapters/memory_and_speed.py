@@ -7,7 +7,7 @@
   the parameters, the gradient and each of the ``k`` state buffers and writes the parameters and
   each buffer, :math:`(3 + 2k)\\,s` bytes for an element size of :math:`s` bytes (Adam in float32:
   :math:`(3 + 4) \\cdot 4 = 28`).
-* :data:`BLOCK` -- the number of elements the in-place ``step_`` updates at a time.
+* ``BLOCK`` -- the number of elements the in-place ``step_`` updates at a time.
 """
 from __future__ import annotations
 
