@@ -10,16 +10,17 @@ from .base import Optimizer
 
 
 class MomentumState(NamedTuple):
-    """The velocity ``v`` (an EMA of the gradients, started at zero) after ``t`` steps."""
+    """The EMA of the gradients after ``t`` steps, started at zero (the book's first moment ``m_t``; the field is ``v``)."""
 
     t: int
     v: np.ndarray
 
 
 class Momentum(Optimizer):
-    """Momentum as an EMA of the gradients (chapter momentum), the form of the source documents.
+    """Momentum as an EMA of the gradients (chapter momentum, Eq. (8)), the form Adam builds on.
 
-    With :math:`\\lambda` = ``weight_decay``::
+    With learning rate ``lr`` (the book's tilde-eta) and :math:`\\lambda` = ``weight_decay``; the
+    state field ``v`` holds the book's ``m_t``::
 
         g      <- g + lambda * theta                  (L2 regularisation)
         v      <- beta * v + (1 - beta) * g           (v = 0 before the first step)
@@ -29,18 +30,19 @@ class Momentum(Optimizer):
     checked in the tests:
 
     * ``Momentum(lr, beta)`` equals ``SGD(lr=lr*(1-beta), momentum=beta)`` (dampening 0)
-      **exactly, at every step**: torch's buffer ``b_t = Sum_i beta**(t-i) g_i`` is
-      ``v_t / (1 - beta)``. This is also the heavy-ball form ``V <- beta V + eta g`` of seed 004
-      with ``eta = lr * (1 - beta)`` (for a constant lr; under an lr schedule the forms differ).
+      **exactly, at every step**: torch's buffer ``z_t = Sum_i beta**(t-i) g_i`` (the book's
+      ``z``; torch's documentation writes ``b``) is ``v_t / (1 - beta)``. This is also the
+      heavy-ball form ``V <- beta V + eta g`` (source document 004) with ``eta = lr * (1 - beta)``
+      (for a constant lr; under an lr schedule the heavy-ball form differs from the other two).
     * It is **not** ``SGD(lr, momentum=beta, dampening=beta)``: torch's first step puts the
       undampened ``g_1`` in the buffer, while here ``v_1 = (1 - beta) g_1``. The difference
-      never vanishes exactly: ``b_t = v_t + beta**t * g_1`` at every step ``t >= 1``, so the
+      never vanishes exactly: ``z_t = v_t + beta**t * g_1`` at every step ``t >= 1``, so the
       two trajectories differ from the first step on, by a term that decays like ``beta**t``.
 
     Parameters
     ----------
     lr : float, default 1e-2
-        Learning rate eta, >= 0.
+        Learning rate (the book's tilde-eta), >= 0.
     beta : float, default 0.9
         Decay rate of the EMA, in [0, 1).
     weight_decay : float, default 0

@@ -1,6 +1,6 @@
 """Problems the book solves, with their data, loss and gradient.
 
-``linear_regression()`` is the worked example of seed 002 (chapter adam); ``quadratic``,
+``linear_regression()`` is the worked problem of source document 002 (chapters gradient-descent and adam); ``quadratic``,
 ``Rosenbrock``, ``Beale`` and ``Saddle`` are the 2-D test functions, ``ReddiOnline`` is the
 AMSGrad counterexample and ``softmax_regression`` the Iris classifier. Each has ``loss``,
 ``grad`` and a starting point ``theta0``.
@@ -16,9 +16,9 @@ import numpy as np
 class LinearRegression:
     """Fit ``y = w x + b`` by mean squared error; the parameters are ``theta = [w, b]``.
 
-    ``L(theta) = (1/N) Sum_i (w x_i + b - y_i)**2`` and its gradient
+    The loss ``(1/N) Sum_i (w x_i + b - y_i)**2`` and its gradient
     ``[(2/N) Sum_i r_i x_i, (2/N) Sum_i r_i]`` with residuals ``r_i = w x_i + b - y_i``
-    (book, Adam, Eqs. (8)-(9)).
+    (book, gradient descent, Eqs. (1)-(2)).
     """
 
     x: np.ndarray
@@ -48,7 +48,7 @@ class LinearRegression:
 
         The loss is quadratic in ``theta = [w, b]``, so ``grad(theta) = H (theta - theta*)`` exactly
         and gradient descent with learning rate ``lr`` multiplies the error ``theta - theta*`` by
-        ``I - lr H`` at every step (book, gradient descent chapter). For seed 002's data
+        ``I - lr H`` at every step (book, gradient descent chapter, Eq. (5)). For the worked problem's data
         ``H = [[22, 6], [6, 2]]``, with eigenvalues ``12 -+ 2 sqrt(34)``.
         """
         design = np.column_stack([self.x, np.ones_like(self.x)])
@@ -56,7 +56,7 @@ class LinearRegression:
 
 
 def linear_regression() -> LinearRegression:
-    """Seed 002's problem: ``x = [1, 2, 3, 4, 5]``, ``y = 2 x``, start ``w = 0.5, b = 0``."""
+    """The worked problem of source document 002: ``x = [1, 2, 3, 4, 5]``, ``y = 2 x``, start ``w = 0.5, b = 0``."""
     x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
     return LinearRegression(x=x, y=2.0 * x, theta0=np.array([0.5, 0.0]))
 

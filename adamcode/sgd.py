@@ -23,17 +23,19 @@ class SGDState(NamedTuple):
 class SGD(Optimizer):
     """Gradient descent with torch.optim.SGD's arguments, defaults and update semantics.
 
-    Chapters gradient-descent (``momentum=0``) and momentum. With momentum :math:`\\mu`,
-    dampening :math:`\\tau` and :math:`\\lambda` = ``weight_decay``, the buffer ``b``::
+    Chapters gradient-descent (``momentum=0``, Eq. (3)) and momentum (Eqs. (7) and (20)). With
+    momentum coefficient :math:`\\beta` = ``momentum`` (torch's documentation writes
+    :math:`\\mu`), dampening :math:`\\tau` and :math:`\\lambda` = ``weight_decay``, the buffer ``z``
+    (torch's ``b``)::
 
         g      <- g + lambda * theta                  (L2 regularisation)
-        b      <- g                                   at the first step (t = 1): no dampening
-        b      <- mu * b + (1 - tau) * g              at every later step
-        d       = g + mu * b    if nesterov else  b   (d = g when mu = 0)
+        z      <- g                                   at the first step (t = 1): no dampening
+        z      <- beta * z + (1 - tau) * g            at every later step
+        d       = g + beta * z  if nesterov else  z   (d = g when beta = 0)
         theta  <- theta - lr * d
 
-    With ``dampening=0`` this is the heavy-ball form ``V <- mu V + lr g; theta <- theta - V`` of
-    seed 004 with ``V = lr * b``. The EMA form ``v <- beta v + (1 - beta) g`` is
+    With ``dampening=0`` this is the heavy-ball form ``V <- beta V + lr g; theta <- theta - V``
+    (source document 004) with ``V = lr * z``. The EMA form ``m <- beta m + (1 - beta) g`` is
     :class:`adamcode.Momentum`; it equals ``SGD(lr=lr*(1-beta), momentum=beta)`` exactly.
 
     Parameters
@@ -41,7 +43,7 @@ class SGD(Optimizer):
     lr : float, default 1e-3
         Learning rate eta, >= 0.
     momentum : float, default 0
-        Momentum factor mu, >= 0 (0 turns the buffer off).
+        Momentum coefficient beta, >= 0 (0 turns the buffer off).
     dampening : float, default 0
         Dampening tau of the gradient in the buffer update (any finite number, as in torch);
         not applied at the first step.
