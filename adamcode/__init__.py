@@ -6,16 +6,26 @@ Every optimizer has the same pure, functional interface::
     state = opt.init(params)
     params, state = opt.step(params, grads, state)   # inputs are never modified
 
+and the same step in place, as torch.optim steps (``params`` and the state are updated)::
+
+    opt.step_(params, grads, state)
+
+Hyperparameters are read-only (``opt.replace(lr=0.01)`` makes a new optimizer); ``lr`` may be a
+number or a schedule ``lr(t)`` for the steps ``t = 1, 2, ...``. ``adamcode.symbolic`` (SymPy)
+is imported on first use, so ``import adamcode`` stays fast.
+
 The optimizers carry torch.optim's class names, arguments, defaults and update rules
 (``SGD``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``), plus
 ``Momentum`` (the EMA form of the source documents) and ``Lion``.
 """
-from . import chapters, datasets, problems, symbolic, variants
+import importlib
+
+from . import chapters, datasets, problems, variants
 from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
 from .adamax import Adamax, AdamaxState
 from .adamw import AdamW
-from .base import Optimizer
+from .base import Optimizer, State
 from .lion import Lion, LionState
 from .momentum import Momentum, MomentumState
 from .nadam import NAdam, NAdamState
@@ -26,7 +36,19 @@ from .trajectory import OnlineRun, Trajectory, run, run_online
 __all__ = [
     "SGD", "SGDState", "Momentum", "MomentumState", "Adagrad", "AdagradState",
     "RMSprop", "RMSpropState", "Adam", "AdamState", "AdamW", "Adamax", "AdamaxState",
-    "NAdam", "NAdamState", "Lion", "LionState", "Optimizer", "Trajectory", "run", "OnlineRun", "run_online",
+    "NAdam", "NAdamState", "Lion", "LionState", "Optimizer", "State", "Trajectory", "run", "OnlineRun", "run_online",
     "datasets", "problems", "symbolic", "variants", "chapters",
 ]
 __version__ = "0.2.0"
+
+_LAZY = ("symbolic",)  # SymPy takes about half a second to import: loaded on first use
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -49,8 +49,23 @@ def integer(name: str, value, minimum: int | None = None) -> int:
     return value
 
 
-def lr(value) -> float:
+def lr(value):
+    """A learning rate: a finite number ``>= 0``, or a schedule ``lr(t)`` (any callable), returned as is.
+
+    A schedule's values are checked when they are used, by :func:`scheduled_lr`.
+    """
+    if callable(value) and not _is_number(value):
+        return value
     return nonnegative("lr", value, "learning rate")
+
+
+def scheduled_lr(schedule, t: int) -> float:
+    """``schedule(t)`` as a float, if it is a finite number ``>= 0``; otherwise ``ValueError`` naming ``lr(t)``."""
+    value = schedule(t)
+    if not _is_number(value) or not 0.0 <= value or math.isinf(value):
+        raise ValueError(f"Invalid learning rate: lr(t)={value!r} at step t={t} "
+                         "(a schedule lr(t) must return a finite number >= 0)")
+    return float(value)
 
 
 def eps(value) -> float:
@@ -86,9 +101,28 @@ def choice(name: str, value, allowed: tuple) -> str:
     return value
 
 
+def one_array(name: str, value) -> np.ndarray:
+    """``np.asarray(value)``, refusing a dict or a ragged list of arrays with a message saying why.
+
+    adamcode's optimizers update one array; a pytree (a dict or list of differently shaped
+    arrays, as Optax and torch parameter groups take) is not supported.
+    """
+    if isinstance(value, dict):
+        raise ValueError(f"Invalid {name}: a dict with keys {list(value)[:4]!r} (adamcode optimizers take one "
+                         "array; concatenate the parameters, or use one optimizer per array)")
+    try:
+        array = np.asarray(value)
+    except ValueError:  # NumPy refuses ragged nested sequences
+        array = None
+    if array is None or array.dtype == object:
+        raise ValueError(f"Invalid {name}: a {type(value).__name__} of arrays of different shapes (adamcode "
+                         "optimizers take one array; concatenate the parameters, or use one optimizer per array)")
+    return array
+
+
 def as_params(params) -> np.ndarray:
     """The parameters as a floating-point array (a copy is never made if none is needed)."""
-    array = np.asarray(params)
+    array = one_array("params", params)
     if not np.issubdtype(array.dtype, np.floating):
         raise ValueError(f"Invalid params: dtype={array.dtype} (must be a floating-point array)")
     return array
@@ -96,7 +130,7 @@ def as_params(params) -> np.ndarray:
 
 def as_grads(grads, params: np.ndarray) -> np.ndarray:
     """The gradient in the parameters' dtype; its shape must be the parameters' shape."""
-    array = np.asarray(grads)
+    array = one_array("grads", grads)
     if array.shape != params.shape:
         raise ValueError(
             f"Invalid grads: grads.shape={array.shape} does not match params.shape={params.shape}"
@@ -105,15 +139,18 @@ def as_grads(grads, params: np.ndarray) -> np.ndarray:
 
 
 def state_matches(state, params: np.ndarray, fields: tuple[str, ...]) -> None:
-    """Each named state buffer must have the parameters' shape (a state from another model is an error)."""
-    missing = [field for field in ("t",) + fields if not hasattr(state, field)]
+    """Each named state buffer that is not ``None`` must have the parameters' shape.
+
+    The weaker check that ``Optimizer.check_state`` replaced (it also refuses a ``None`` buffer
+    an option needs, another dtype and another optimizer's record); kept for optimizer modules
+    written against it.
+    """
+    missing = [field for field in ("t",) + tuple(fields) if not hasattr(state, field)]
     if missing:
         raise ValueError(f"Invalid state: {type(state).__name__} has no field {missing[0]!r} "
                          "(a state made by another optimizer's init?)")
     for field in fields:
         buffer = getattr(state, field)
         if buffer is not None and np.shape(buffer) != params.shape:
-            raise ValueError(
-                f"Invalid state: state.{field}.shape={np.shape(buffer)} does not match "
-                f"params.shape={params.shape}"
-            )
+            raise ValueError(f"Invalid state: state.{field}.shape={np.shape(buffer)} does not match "
+                             f"params.shape={params.shape}")

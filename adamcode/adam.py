@@ -1,7 +1,7 @@
 """Adam (Kingma and Ba, 2015), chapter "adam" of the book; AdamW builds on it (``adamw.py``).
 
 With gradient :math:`g_t`, decay rates :math:`\\beta_1, \\beta_2`, learning rate :math:`\\eta`
-and :math:`\\epsilon`, one step is Algorithm 1 of the paper (book, Adam, Eqs. (1)-(5)):
+and :math:`\\epsilon`, one step is Algorithm 1 of the paper (book, chapter adam):
 
 .. math::
 
@@ -14,15 +14,15 @@ and :math:`\\epsilon`, one step is Algorithm 1 of the paper (book, Adam, Eqs. (1
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import _inplace, _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class AdamState(NamedTuple):
+class AdamState(State):
     """Adam's state after ``t`` steps: the moment estimates ``m``, ``v`` and, with AMSGrad, ``v_max``."""
 
     t: int
@@ -32,33 +32,37 @@ class AdamState(NamedTuple):
 
 
 class Adam(Optimizer):
-    """Adam with torch.optim.Adam's arguments, defaults and update semantics (chapter adam).
+    """Adam with torch.optim.Adam's arguments, defaults and update semantics (book, chapter adam).
 
-    Update rule (book, chapter adam, Eqs. (1)-(5)), with :math:`\\lambda` = ``weight_decay``::
+    Algorithm 1 of Kingma and Ba (who write alpha for the book's eta), with learning rate
+    :math:`\\eta` (``lr``; :math:`\\eta_t` = ``lr(t)`` for a schedule), decay rates
+    :math:`\\beta_1, \\beta_2` (``betas``), :math:`\\epsilon` (``eps``) and :math:`\\lambda` =
+    ``weight_decay``; step :math:`t` is::
 
         g      <- g + lambda * theta                  (L2 regularisation, as torch.optim.Adam)
         m      <- beta1 * m + (1 - beta1) * g
         v      <- beta2 * v + (1 - beta2) * g**2
         m_hat  =  m / (1 - beta1**t)
         v_hat  =  v / (1 - beta2**t)                  (AMSGrad: v_max <- max(v_max, v); v_hat = v_max / (1 - beta2**t))
-        theta  <- theta - lr * m_hat / (sqrt(v_hat) + eps)
+        theta  <- theta - eta_t * m_hat / (sqrt(v_hat) + eps)
 
     With ``decoupled_weight_decay=True`` (torch >= 2.6 has the same flag) the L2 line is
-    replaced by ``theta <- theta * (1 - lr * lambda)`` before the step: that is :class:`AdamW`.
+    replaced by ``theta <- theta * (1 - eta_t * lambda)`` before the step: that is :class:`AdamW`.
 
-    ``eps_placement="eps_hat"`` gives the form of Kingma and Ba's section 2 used by
-    Keras/TensorFlow, where eps is added to the square root of the *uncorrected* ``v``::
+    ``eps_placement="eps_hat"`` gives the form of Kingma and Ba's section 2 used by Keras and
+    TensorFlow, where :math:`\\hat\\epsilon` (``eps``) is added to the square root of the
+    *uncorrected* ``v`` and the bias corrections move into the step size (Kingma and Ba's
+    alpha_t)::
 
-        alpha_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)
-        theta  <- theta - alpha_t * m / (sqrt(v) + eps)
+        theta  <- theta - eta_t * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps_hat)
 
-    The two agree exactly when ``eps_algorithm1 = eps_hat / sqrt(1 - beta2**t)`` (book, Adam,
-    Eq. (15)).
+    The two agree exactly when ``eps = eps_hat / sqrt(1 - beta2**t)`` (book, chapter adam).
+    The tests pin this form to trajectories recorded with Keras 3.
 
     Parameters
     ----------
-    lr : float, default 1e-3
-        Learning rate (step size) eta, >= 0.
+    lr : float or callable, default 1e-3
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     betas : (float, float), default (0.9, 0.999)
         Decay rates (beta1, beta2), each in [0, 1).
     eps : float, default 1e-8
@@ -75,6 +79,9 @@ class Adam(Optimizer):
     """
 
     buffers = ("m", "v", "v_max")
+    option_buffers = {"amsgrad": ("v_max",)}
+    repr_only_if_set = ("decoupled_weight_decay",)
+    block_scratch = 3
 
     def __init__(
         self,
@@ -87,28 +94,22 @@ class Adam(Optimizer):
         decoupled_weight_decay: bool = False,
     ):
         self.lr = _validate.lr(lr)
-        self.beta1, self.beta2 = _validate.betas(betas)
+        self.betas = self.beta1, self.beta2 = _validate.betas(betas)
         self.eps = _validate.eps(eps)
         self.weight_decay = _validate.weight_decay(weight_decay)
         self.amsgrad = bool(amsgrad)
         self.eps_placement = _validate.choice("eps_placement", eps_placement, ("algorithm1", "eps_hat"))
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
-        self._hyper = dict(
-            lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps,
-            weight_decay=self.weight_decay, amsgrad=self.amsgrad, eps_placement=self.eps_placement,
-        )
-        if self.decoupled_weight_decay:  # shown only when set, so Adam()'s repr stays as the chapter prints it
-            self._hyper["decoupled_weight_decay"] = True
 
     def _init(self, params: np.ndarray) -> AdamState:
         zeros = np.zeros_like(params)
         return AdamState(t=0, m=zeros, v=zeros.copy(), v_max=zeros.copy() if self.amsgrad else None)
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: AdamState):
-        beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr, self.eps
+        t = state.t + 1
+        beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr_at(t), self.eps
         params, g = _mechanics.apply_weight_decay(
             params, g, lr, self.weight_decay, self.decoupled_weight_decay)
-        t = state.t + 1
         m = _mechanics.ema(beta1, state.m, g)
         v = _mechanics.ema(beta2, state.v, g * g)
         v_max = np.maximum(state.v_max, v) if self.amsgrad else None
@@ -123,31 +124,14 @@ class Adam(Optimizer):
             params = params - alpha_t * m / (np.sqrt(v_used) + eps)
         return params, AdamState(t=t, m=m, v=v, v_max=v_max)
 
-    def step_(self, params, grads, state: AdamState, block: Optional[int] = None) -> AdamState:
-        """One step **in place**: overwrites ``params``, ``state.m``, ``state.v`` (and ``state.v_max``).
+    def _block_update(self, t, lr, p, g, scratch, m, v, v_max=None):
+        """Adam's step on one block, in the order of :meth:`_update` (so the roundings agree).
 
-        Returns the state record for the next step (``t`` increased, the same arrays). The
-        numbers are those of :meth:`adamcode.Optimizer.step`, bit for bit: the same rule (book, chapter adam,
-        Eqs. (1)-(5); chapter memory-and-speed for the in-place form)::
-
-            theta <- theta * (1 - lr * lambda)       (AdamW; Adam adds lambda * theta to g instead)
-            m     <- beta1 * m + (1 - beta1) * g
-            v     <- beta2 * v + (1 - beta2) * g**2   (AMSGrad: v_max <- max(v_max, v))
-            theta <- theta - lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
-
-        computed block by block (``block`` elements, default ``adamcode.chapters.memory_and_speed.BLOCK``) with
-        ``out=`` ufuncs and three scratch buffers of one block: no full-size temporary. ``params``
-        must be a writeable C-contiguous float array, ``grads`` a C-contiguous array of its shape,
-        and the state buffers arrays of its shape and dtype (``ValueError`` naming the argument).
-        The state passed in is consumed: its arrays now hold the new values.
+        The in-place form of chapter memory-and-speed: ``out=`` ufuncs into ``m``, ``v``, ``v_max``,
+        ``p`` and three scratch blocks ``s1, s2, s3``, no full-size temporary.
         """
-        names = ("m", "v", "v_max") if self.amsgrad else ("m", "v")
-        return _inplace.step_(self._block_update, params, grads, state, names, scratch=3, block=block)
-
-    def _block_update(self, t, p, g, m, v, *rest):
-        """Adam's step on one block, in the order of :meth:`_update` (so the roundings agree)."""
-        *v_max, s1, s2, s3 = rest
-        beta1, beta2, lr, eps = self.beta1, self.beta2, self.lr, self.eps
+        s1, s2, s3 = scratch
+        beta1, beta2, eps = self.beta1, self.beta2, self.eps
         if self.decoupled_weight_decay:
             _inplace.decoupled_decay_(p, lr, self.weight_decay)
         else:
@@ -157,7 +141,7 @@ class Adam(Optimizer):
         _inplace.ema_(beta2, v, s1, s1)                                 # v
         v_used = v
         if self.amsgrad:
-            v_used = np.maximum(v_max[0], v, out=v_max[0])
+            v_used = np.maximum(v_max, v, out=v_max)
         bc1, bc2 = _mechanics.bias_correction(beta1, t), _mechanics.bias_correction(beta2, t)
         if self.eps_placement == "algorithm1":
             np.divide(m, bc1, out=s1)                                   # m_hat

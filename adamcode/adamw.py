@@ -5,26 +5,28 @@ from .adam import Adam
 
 
 class AdamW(Adam):
-    """AdamW with torch.optim.AdamW's arguments, defaults and update semantics (chapter adamw).
+    """AdamW with torch.optim.AdamW's arguments, defaults and update semantics (book, chapter adamw).
 
     The parameters are first shrunk by the decoupled weight decay, then Adam's step follows
-    (book notation, :math:`\\lambda` = ``weight_decay``)::
+    (book notation: learning rate :math:`\\eta` = ``lr``, :math:`\\eta_t` = ``lr(t)`` for a
+    schedule, :math:`\\lambda` = ``weight_decay``); step :math:`t` is::
 
-        theta  <- theta * (1 - lr * lambda)           (decoupled: not divided by sqrt(v_hat))
+        theta  <- theta * (1 - eta_t * lambda)        (decoupled: not divided by sqrt(v_hat))
         m      <- beta1 * m + (1 - beta1) * g
         v      <- beta2 * v + (1 - beta2) * g**2
         m_hat  =  m / (1 - beta1**t)
         v_hat  =  v / (1 - beta2**t)                  (AMSGrad: max of the raw v, then corrected)
-        theta  <- theta - lr * m_hat / (sqrt(v_hat) + eps)
+        theta  <- theta - eta_t * m_hat / (sqrt(v_hat) + eps)
 
-    The decay is ``lr * lambda`` per step as in PyTorch (the paper multiplies lambda by the
-    schedule multiplier instead of by lr). PyTorch's default lambda is 1e-2 (Optax's is 1e-4).
+    The decay is ``eta_t * lambda`` per step as in PyTorch, where a scheduler changes the lr
+    the decay uses too (Loshchilov and Hutter multiply their lambda_p by the schedule multiplier
+    zeta_t instead, :class:`adamcode.variants.AdamWPaper`). PyTorch's default lambda is 1e-2 (Optax's is 1e-4).
     The state is an :class:`AdamState`.
 
     Parameters
     ----------
-    lr : float, default 1e-3
-        Learning rate eta, >= 0.
+    lr : float or callable, default 1e-3
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     betas : (float, float), default (0.9, 0.999)
         Decay rates (beta1, beta2), each in [0, 1).
     eps : float, default 1e-8
@@ -48,4 +50,3 @@ class AdamW(Adam):
     ):
         super().__init__(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          eps_placement=eps_placement, decoupled_weight_decay=True)
-        del self._hyper["decoupled_weight_decay"]  # always decoupled: not an argument of AdamW

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+from importlib import resources
 import json
 import os
 import platform
@@ -29,7 +30,7 @@ import tracemalloc
 
 import numpy as np
 
-from . import __version__
+from . import __version__, _validate
 from .adam import Adam
 from .chapters.memory_and_speed import step_traffic
 
@@ -99,19 +100,6 @@ def peak_allocation(fn) -> int:
     return int(peak - before)
 
 
-def copy_bandwidth(nbytes: int = 512 * 2**20, repeat: int = 5) -> float:
-    """Bytes per second of ``np.copyto`` on an ``nbytes`` array (median of ``repeat``; a copy moves 2 * nbytes)."""
-    src = np.ones(nbytes // 8, dtype=np.float64)
-    dst = np.empty_like(src)
-    np.copyto(dst, src)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        np.copyto(dst, src)
-        times.append(time.perf_counter() - start)
-    return 2 * src.nbytes / statistics.median(times)
-
-
 def _torch():
     try:
         import torch
@@ -175,9 +163,8 @@ def measure(sizes=(1_000_000, 10_000_000), dtype="float32", repeat: int = 5, ste
     sizes = [int(n) for n in sizes]
     if not sizes or min(sizes) < 1:
         raise ValueError(f"Invalid sizes: sizes={sizes!r} (need at least one size >= 1)")
-    for name, value in (("repeat", repeat), ("steps", steps)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"Invalid {name}: {name}={value!r} (must be an integer >= 1)")
+    _validate.integer("repeat", repeat, 1)
+    _validate.integer("steps", steps, 1)
     traffic = step_traffic(Adam(), dtype)["total"]
     src = np.ones(max(1, copy_bytes // 8), dtype=np.float64)
     dst = np.empty_like(src)
@@ -244,6 +231,20 @@ def median_of_runs(runs: list) -> dict:
     return combined
 
 
+def recorded_runs() -> list:
+    """The benchmark runs recorded for the book, parsed: a list of results of :func:`measure` with their machine.
+
+    They are the package data files ``adamcode/data/memory-and-speed-bench-*.json`` (five runs of
+    ``python -m adamcode.bench --json FILE`` on the machine the book was written on), in the order
+    of their names, read with ``importlib.resources`` so that they load from any working
+    directory. Combine them with :func:`median_of_runs` (chapter memory-and-speed).
+    """
+    folder = resources.files("adamcode").joinpath("data")
+    paths = sorted((p for p in folder.iterdir() if p.name.startswith("memory-and-speed-bench-")
+                    and p.name.endswith(".json")), key=lambda p: p.name)
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+
+
 def machine() -> dict:
     """Where and with what the benchmark ran: CPU, cores, date (UTC), versions."""
     cpu = platform.processor() or platform.machine()
@@ -304,7 +305,7 @@ def plot(results: dict, ax=None):
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda y, _: f"{y:g}" if f"{y:g}"[0] in "25" else ""))
-    ax.set_xlabel(f"$P$ ({results['dtype']})")
+    ax.set_xlabel(f"$d$ ({results['dtype']})")
     ax.set_ylabel("GB/s")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     return ax

@@ -54,3 +54,26 @@ def figure(ncols: int = 1, **kwargs):
     use_book_style()
     fig, axes = plt.subplots(1, ncols, **kwargs)
     return fig, axes
+
+
+def contour_paths(ax, problem, paths: dict, xlim, ylim, levels, n: int = 160) -> None:
+    """Draw ``problem.loss`` as contours on ``ax`` and each optimizer's path over them.
+
+    ``paths`` maps a label (an optimizer's name) to an array of points ``(k, 2)``, e.g.
+    ``run(...).params``; the start ``problem.theta0`` is marked with a dot and the minimiser
+    (``problem.minimizer`` or ``problem.theta_star``, if the problem has one) with a star. The first path is drawn on top.
+    """
+    import numpy as np
+
+    xs, ys = np.linspace(*xlim, n), np.linspace(*ylim, n)
+    zs = np.array([[problem.loss(np.array([a, b])) for a in xs] for b in ys])
+    ax.contour(xs, ys, zs, levels=levels, colors="0.78", linewidths=0.6)
+    for k, (label, path) in enumerate(paths.items()):
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], lw=1.2, label=label, zorder=10 + len(paths) - k)
+    ax.plot(*problem.theta0, "ko", ms=4, zorder=30)
+    star = getattr(problem, "minimizer", getattr(problem, "theta_star", None))
+    if star is not None:
+        ax.plot(*star, "k*", ms=9, zorder=30)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)

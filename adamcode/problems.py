@@ -1,29 +1,52 @@
 """Problems the book solves, with their data, loss and gradient.
 
-``linear_regression()`` is the worked problem of source document 002 (chapters gradient-descent and adam); ``quadratic``,
+``linear_regression()`` is the worked example of source document 002 (chapter adam); ``quadratic``,
 ``Rosenbrock``, ``Beale`` and ``Saddle`` are the 2-D test functions, ``ReddiOnline`` is the
 AMSGrad counterexample and ``softmax_regression`` the Iris classifier. Each has ``loss``,
-``grad`` and a starting point ``theta0``.
+``grad`` and a starting point ``theta0``. Arguments are checked when a problem is made: a shape that
+does not fit raises ``ValueError`` naming the argument and its shape, instead of broadcasting.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
+
+from . import _validate
+
+
+def _vector(name: str, value, n: int) -> np.ndarray:
+    """``value`` as a float vector of length ``n`` with finite entries (``ValueError`` naming ``name``)."""
+    array = np.asarray(value, dtype=float)
+    if array.shape != (n,):
+        raise ValueError(f"Invalid {name}: {name}.shape={array.shape} (must be ({n},), one entry per "
+                         "eigenvalue)")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"Invalid {name}: {name}={value!r} (entries must be finite)")
+    return array
 
 
 @dataclass(frozen=True)
 class LinearRegression:
     """Fit ``y = w x + b`` by mean squared error; the parameters are ``theta = [w, b]``.
 
-    The loss ``(1/N) Sum_i (w x_i + b - y_i)**2`` and its gradient
+    ``L(theta) = (1/N) Sum_i (w x_i + b - y_i)**2`` and its gradient
     ``[(2/N) Sum_i r_i x_i, (2/N) Sum_i r_i]`` with residuals ``r_i = w x_i + b - y_i``
-    (book, gradient descent, Eqs. (1)-(2)).
+    (book, Adam, Eqs. (8)-(9)).
     """
 
     x: np.ndarray
     y: np.ndarray
     theta0: np.ndarray = field(default_factory=lambda: np.array([0.5, 0.0]))
+
+    def __post_init__(self):
+        x, y = np.asarray(self.x), np.asarray(self.y)
+        if x.ndim != 1 or x.shape != y.shape or x.size == 0:
+            raise ValueError(f"Invalid data: x.shape={x.shape}, y.shape={y.shape} (need two 1-D arrays "
+                             "of the same length N >= 1)")
+        if np.shape(self.theta0) != (2,):
+            raise ValueError(f"Invalid theta0: theta0.shape={np.shape(self.theta0)} (must be (2,): [w, b])")
 
     def residuals(self, theta) -> np.ndarray:
         w, b = np.asarray(theta, dtype=float)
@@ -48,7 +71,7 @@ class LinearRegression:
 
         The loss is quadratic in ``theta = [w, b]``, so ``grad(theta) = H (theta - theta*)`` exactly
         and gradient descent with learning rate ``lr`` multiplies the error ``theta - theta*`` by
-        ``I - lr H`` at every step (book, gradient descent chapter, Eq. (5)). For the worked problem's data
+        ``I - lr H`` at every step (book, gradient descent chapter). For source document 002's data
         ``H = [[22, 6], [6, 2]]``, with eigenvalues ``12 -+ 2 sqrt(34)``.
         """
         design = np.column_stack([self.x, np.ones_like(self.x)])
@@ -56,7 +79,7 @@ class LinearRegression:
 
 
 def linear_regression() -> LinearRegression:
-    """The worked problem of source document 002: ``x = [1, 2, 3, 4, 5]``, ``y = 2 x``, start ``w = 0.5, b = 0``."""
+    """Source document 002's problem: ``x = [1, 2, 3, 4, 5]``, ``y = 2 x``, start ``w = 0.5, b = 0``."""
     x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
     return LinearRegression(x=x, y=2.0 * x, theta0=np.array([0.5, 0.0]))
 
@@ -73,6 +96,13 @@ class Quadratic:
     A: np.ndarray
     theta_star: np.ndarray
     theta0: np.ndarray
+
+    def __post_init__(self):
+        n = np.shape(self.A)[0] if np.ndim(self.A) == 2 else -1
+        if n < 1 or np.shape(self.A) != (n, n):
+            raise ValueError(f"Invalid A: A.shape={np.shape(self.A)} (must be a square matrix)")
+        object.__setattr__(self, "theta_star", _vector("theta_star", self.theta_star, n))
+        object.__setattr__(self, "theta0", _vector("theta0", self.theta0, n))
 
     @property
     def eigenvalues(self) -> np.ndarray:
@@ -91,7 +121,7 @@ def quadratic(eigenvalues, theta_star=None, theta0=None, seed=None) -> Quadratic
 
     ``seed=None`` gives the diagonal Hessian ``diag(eigenvalues)`` (axes = eigenvectors); an
     integer seed rotates it by a random orthogonal ``Q``. ``theta_star`` defaults to zeros,
-    ``theta0`` to ones.
+    ``theta0`` to ones; both must have one entry per eigenvalue.
     """
     lam = np.asarray(eigenvalues, dtype=float)
     if lam.ndim != 1 or lam.size == 0 or not np.all(np.isfinite(lam)):
@@ -103,8 +133,8 @@ def quadratic(eigenvalues, theta_star=None, theta0=None, seed=None) -> Quadratic
         Q, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
         A = Q @ np.diag(lam) @ Q.T
         A = (A + A.T) / 2
-    theta_star = np.zeros(n) if theta_star is None else np.asarray(theta_star, dtype=float)
-    theta0 = np.ones(n) if theta0 is None else np.asarray(theta0, dtype=float)
+    theta_star = np.zeros(n) if theta_star is None else _vector("theta_star", theta_star, n)
+    theta0 = np.ones(n) if theta0 is None else _vector("theta0", theta0, n)
     return Quadratic(A=A, theta_star=theta_star, theta0=theta0)
 
 
@@ -209,12 +239,30 @@ class SoftmaxRegression:
     ``theta[:-1]`` are ``W``, the last row is the bias ``b``. With ``P = softmax(X W + b)`` and
     one-hot labels ``Y``, ``L = -(1/N) Sum log P[i, y_i] + l2/2 ||W||^2`` and the gradient is
     ``[X, 1]^T (P - Y) / N + [l2 W; 0]``.
+
+    ``mean`` and ``std`` are the feature statistics ``X`` was standardised with (``None`` if it
+    was not); :meth:`held_out` applies the same ones to new data.
     """
 
     X: np.ndarray
     y: np.ndarray
     n_classes: int
     l2: float = 0.0
+    mean: Optional[np.ndarray] = None
+    std: Optional[np.ndarray] = None
+
+    def held_out(self, X, y) -> "SoftmaxRegression":
+        """The same classifier's loss on other data ``(X, y)`` (e.g. a test set), without L2.
+
+        ``X`` is standardised with *this* problem's statistics (the training set's), never its
+        own, so nothing of the held-out data leaks into the scaling.
+        """
+        X, y = _classification_data(X, y, self.X.shape[1])
+        if y.size and y.max() >= self.n_classes:
+            raise ValueError(f"Invalid y: label {int(y.max())} (this problem has {self.n_classes} classes)")
+        if self.mean is not None:
+            X = (X - self.mean) / self.std
+        return SoftmaxRegression(X=X, y=y, n_classes=self.n_classes, l2=0.0, mean=self.mean, std=self.std)
 
     @property
     def theta0(self) -> np.ndarray:
@@ -247,18 +295,44 @@ class SoftmaxRegression:
         return float(np.mean(np.argmax(self.probabilities(theta), axis=1) == self.y))
 
 
-def softmax_regression(X=None, y=None, l2: float = 0.0, standardize: bool = True) -> SoftmaxRegression:
-    """Softmax regression on ``(X, y)``; by default on the Iris data (``adamcode.datasets.iris()``).
+def _classification_data(X, y, d: Optional[int] = None) -> tuple[np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or y.shape != (X.shape[0],) or (d is not None and X.shape[1] != d):
+        need = "(N, d)" if d is None else f"(N, {d})"
+        raise ValueError(f"Invalid data: X.shape={X.shape}, y.shape={y.shape} (need {need} and (N,))")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("Invalid X: it has entries that are not finite")
+    if y.size and (y.dtype.kind not in "iuf" or np.any(y < 0) or np.any(y != np.round(y))):
+        raise ValueError(f"Invalid y: labels must be integers 0, 1, ..., n_classes - 1 (got dtype={y.dtype})")
+    return X, y.astype(np.int64)
 
-    ``standardize=True`` scales every feature to mean 0 and standard deviation 1 first.
+
+def softmax_regression(X=None, y=None, l2: float = 0.0, standardize: bool = True) -> SoftmaxRegression:
+    """Softmax regression on ``(X, y)``; without data, on all 150 flowers of Iris (``adamcode.datasets.iris()``).
+
+    ``standardize=True`` scales every feature to mean 0 and standard deviation 1 with the
+    statistics of this ``X`` (population ``std``), which are kept in ``mean`` and ``std``. Pass
+    the *training* set here and build the test set's problem with :meth:`SoftmaxRegression.held_out`,
+    which scales it by the training statistics: the held-out data never enter the scaling. (The
+    default, all of Iris, is an optimisation problem with no test set.)
     """
     if X is None and y is None:
         from .datasets import iris
         X, y = iris()
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    if X.ndim != 2 or y.shape != (X.shape[0],):
-        raise ValueError(f"Invalid data: X.shape={X.shape}, y.shape={y.shape} (need (N, d) and (N,))")
+    elif X is None or y is None:
+        given, missing = ("X", "y") if y is None else ("y", "X")
+        raise ValueError(f"Invalid data: {given} was given without {missing} (pass both, or neither for Iris)")
+    X, y = _classification_data(X, y)
+    if X.shape[0] == 0:
+        raise ValueError("Invalid data: X has no rows")
+    _validate.nonnegative("l2", l2, "l2 value")
+    if standardize is not True and standardize is not False:
+        raise ValueError(f"Invalid standardize: standardize={standardize!r} (must be True or False)")
+    mean = std = None
     if standardize:
-        X = (X - X.mean(axis=0)) / X.std(axis=0)
-    return SoftmaxRegression(X=X, y=y.astype(np.int64), n_classes=int(y.max()) + 1, l2=float(l2))
+        mean, std = X.mean(axis=0), X.std(axis=0)
+        if np.any(std == 0):
+            raise ValueError(f"Invalid X: a column is constant (std={std!r}); it cannot be standardised")
+        X = (X - mean) / std
+    return SoftmaxRegression(X=X, y=y, n_classes=int(y.max()) + 1, l2=float(l2), mean=mean, std=std)

@@ -1,20 +1,20 @@
 """RMSProp (Tieleman and Hinton, 2012) with torch.optim.RMSprop's semantics, chapter "rmsprop"."""
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import numpy as np
 
 from . import _mechanics, _validate
-from .base import Optimizer
+from .base import Optimizer, State
 
 
-class RMSpropState(NamedTuple):
+class RMSpropState(State):
     """RMSprop's state after ``t`` steps.
 
-    ``v`` is the EMA of squared gradients (torch's ``square_avg``, seed 004's E[g^2]);
-    ``g_avg`` the EMA of gradients (``centered=True`` only, torch's ``grad_avg``);
-    ``momentum_buffer`` the buffer ``b`` (``momentum > 0`` only).
+    ``v`` is the EMA of squared gradients (torch's ``square_avg``, source document 004's
+    E[g^2]); ``g_avg`` the EMA of gradients (``centered=True`` only, torch's ``grad_avg``);
+    ``momentum_buffer`` PyTorch's momentum buffer ``z`` (``momentum > 0`` only).
     """
 
     t: int
@@ -24,45 +24,49 @@ class RMSpropState(NamedTuple):
 
 
 class RMSprop(Optimizer):
-    """RMSProp with torch.optim.RMSprop's arguments, defaults and update semantics (chapter rmsprop).
+    """RMSProp with torch.optim.RMSprop's arguments, defaults and update semantics (book, chapter rmsprop).
 
-    With decay rate :math:`\\alpha` (``alpha``, the beta2 of Adam), momentum :math:`\\mu` and
-    :math:`\\lambda` = ``weight_decay``::
+    In the book's notation the decay rate is :math:`\\beta_2` (torch's argument ``alpha``, the
+    :math:`\\beta_2` of Adam), with learning rate :math:`\\eta` (``lr``; :math:`\\eta_t` =
+    ``lr(t)`` for a schedule), momentum coefficient :math:`\\beta` (``momentum``), momentum
+    buffer :math:`z` and :math:`\\lambda` = ``weight_decay``; step :math:`t` is::
 
         g      <- g + lambda * theta                  (L2 regularisation)
-        v      <- alpha * v + (1 - alpha) * g**2
+        v      <- beta2 * v + (1 - beta2) * g**2      (beta2 = alpha)
         s       = sqrt(v) + eps                       (no bias correction; eps after the sqrt)
-        eps_in_sqrt:  s = sqrt(v + eps)               (seed 004, Keras, TensorFlow, Optax)
-        centered:  g_avg <- alpha * g_avg + (1 - alpha) * g;  s = sqrt(v - g_avg**2) + eps
-        mu > 0:    b <- mu * b + g / s;  theta <- theta - lr * b
-        mu = 0:    theta <- theta - lr * g / s
+        eps_in_sqrt:  s = sqrt(v + eps)               (source document 004, Keras, TensorFlow, Optax)
+        centered:  g_avg <- beta2 * g_avg + (1 - beta2) * g;  s = sqrt(v - g_avg**2) + eps
+        beta > 0:  z <- beta * z + g / s;  theta <- theta - eta_t * z
+        beta = 0:  theta <- theta - eta_t * g / s
 
-    Seed 004's RMSProp, ``theta - lr * g / sqrt(E[g^2] + eps)``, is
+    Source document 004's RMSProp, ``theta - eta * g / sqrt(E[g^2] + eps)``, is
     ``RMSprop(lr=0.001, alpha=0.9, eps_in_sqrt=True)`` (chapter rmsprop compares the two
     placements of eps).
 
     Parameters
     ----------
-    lr : float, default 1e-2
-        Learning rate eta, >= 0.
+    lr : float or callable, default 1e-2
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     alpha : float, default 0.99
-        Decay rate of the squared-gradient EMA, >= 0 (torch does not require < 1).
+        Decay rate beta2 of the squared-gradient EMA, >= 0 (torch does not require < 1).
     eps : float, default 1e-8
         Added to the square root, >= 0.
     weight_decay : float, default 0
         L2 penalty lambda, >= 0.
     momentum : float, default 0
-        Momentum factor mu, >= 0.
+        Momentum coefficient beta, >= 0.
     centered : bool, default False
         Divide by an estimate of the standard deviation ``sqrt(v - g_avg**2)`` instead of the
         root mean square.
     eps_in_sqrt : bool, default False
         Add ``eps`` inside the square root, ``sqrt(v + eps)`` (with ``centered``:
-        ``sqrt(v - g_avg**2 + eps)``), as seed 004, Keras and TensorFlow's ``ApplyRMSProp`` do.
+        ``sqrt(v - g_avg**2 + eps)``), as source document 004, Keras and TensorFlow's ``ApplyRMSProp`` do.
         torch.optim.RMSprop has no such option; the default is torch's ``sqrt(v) + eps``.
     """
 
     buffers = ("v", "g_avg", "momentum_buffer")
+    option_buffers = {"centered": ("g_avg",), "momentum": ("momentum_buffer",)}
+    repr_only_if_set = ("eps_in_sqrt",)
 
     def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False,
@@ -73,11 +77,7 @@ class RMSprop(Optimizer):
         self.weight_decay = _validate.weight_decay(weight_decay)
         self.momentum = _validate.momentum(momentum)
         self.centered = bool(centered)
-        self._hyper = dict(lr=self.lr, alpha=self.alpha, eps=self.eps, weight_decay=self.weight_decay,
-                           momentum=self.momentum, centered=self.centered)
         self.eps_in_sqrt = bool(eps_in_sqrt)
-        if self.eps_in_sqrt:  # shown only when set, so RMSprop()'s repr stays torch's
-            self._hyper["eps_in_sqrt"] = True
 
     def _init(self, params: np.ndarray) -> RMSpropState:
         zeros = np.zeros_like(params)
@@ -85,7 +85,8 @@ class RMSprop(Optimizer):
                             momentum_buffer=zeros.copy() if self.momentum > 0 else None)
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: RMSpropState):
-        alpha = self.alpha
+        t = state.t + 1
+        alpha, lr = self.alpha, self.lr_at(t)
         g = _mechanics.l2_gradient(g, params, self.weight_decay)
         v = _mechanics.ema(alpha, state.v, g * g)
         g_avg = None
@@ -98,7 +99,7 @@ class RMSprop(Optimizer):
         buf = None
         if self.momentum > 0:
             buf = self.momentum * state.momentum_buffer + g / s
-            params = params - self.lr * buf
+            params = params - lr * buf
         else:
-            params = params - self.lr * g / s
-        return params, RMSpropState(t=state.t + 1, v=v, g_avg=g_avg, momentum_buffer=buf)
+            params = params - lr * g / s
+        return params, RMSpropState(t=t, v=v, g_avg=g_avg, momentum_buffer=buf)

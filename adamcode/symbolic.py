@@ -27,11 +27,12 @@ def _l2(g, theta, weight_decay):
 
 def adam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=0, eps_placement="algorithm1",
               v_max=None, decoupled_weight_decay=False):
-    """One Adam step (book, Adam, Eqs. (1)-(5)) as a dict of SymPy expressions.
+    """One Adam step (book, chapter adam) as a dict of SymPy expressions; ``lr`` is the book's eta.
 
     Keys: ``g`` (gradient with the L2 term), ``m``, ``v``, ``m_hat``, ``v_hat`` and ``theta``
-    (the new parameter). ``eps_placement="eps_hat"`` gives Kingma and Ba's section-2 form,
-    ``theta - alpha_t * m / (sqrt(v) + eps)`` with ``alpha_t = lr*sqrt(1-beta2**t)/(1-beta1**t)``.
+    (the new parameter). ``eps_placement="eps_hat"`` gives Kingma and Ba's section-2 form (Keras's),
+    ``theta - alpha_t * m / (sqrt(v) + eps_hat)`` with their step size
+    ``alpha_t = eta*sqrt(1-beta2**t)/(1-beta1**t)``.
     Given the previous ``v_max``, the step is AMSGrad's (torch's form: ``v_max = Max(v_max, v)``
     of the raw ``v``, then ``v_hat = v_max / (1 - beta2**t)``) and the dict has a key ``v_max``.
     ``decoupled_weight_decay=True`` is AdamW (see :func:`adamw_step`).
@@ -85,12 +86,14 @@ def sgd_step(theta, momentum_buffer, g, t, lr, momentum=0, dampening=0, weight_d
     return {"g": g, "momentum_buffer": buf, "theta": theta - lr * direction}
 
 
-def momentum_step(theta, v, g, lr, beta, weight_decay=0):
-    """One step of the EMA form of momentum (book, momentum chapter, Eq. (8)): ``v = beta v + (1-beta) g``,
-    ``theta - lr v``; ``v`` is the book's ``m_t`` and ``lr`` its tilde-eta. Keys ``g``, ``v``, ``theta``."""
+def momentum_step(theta, m, g, lr, beta, weight_decay=0):
+    """One step of the EMA form of momentum: ``m = beta m + (1-beta) g``, ``theta - lr m`` (book, chapter momentum).
+
+    Keys ``g``, ``m``, ``theta``, and ``v``, the former name of ``m`` (the same expression).
+    """
     g = _l2(g, theta, weight_decay)
-    v_new = beta * v + (1 - beta) * g
-    return {"g": g, "v": v_new, "theta": theta - lr * v_new}
+    m_new = beta * m + (1 - beta) * g
+    return {"g": g, "m": m_new, "v": m_new, "theta": theta - lr * m_new}
 
 
 def adagrad_step(theta, sum_sq, g, t, lr, lr_decay=0, weight_decay=0, eps=sp.Float("1e-10")):
@@ -103,9 +106,12 @@ def adagrad_step(theta, sum_sq, g, t, lr, lr_decay=0, weight_decay=0, eps=sp.Flo
 
 def rmsprop_step(theta, v, g, lr, alpha, eps, weight_decay=0, momentum=0, centered=False,
                  g_avg=None, momentum_buffer=None, eps_in_sqrt=False):
-    """One RMSprop step (torch's form, no bias correction, eps after the square root).
+    """One RMSprop step (torch's form, no bias correction, eps after the square root; book, chapter rmsprop).
 
-    ``eps_in_sqrt=True`` puts eps inside the root, ``s = sqrt(v + eps)``: seed 004's form
+    ``alpha`` is torch's name for the decay rate the book writes beta2:
+    ``v = beta2 v + (1 - beta2) g**2``; ``momentum`` is the coefficient beta.
+
+    ``eps_in_sqrt=True`` puts eps inside the root, ``s = sqrt(v + eps)``: source document 004's form
     (book, chapter rmsprop).
 
     Keys ``g``, ``v`` (EMA of g**2), ``g_avg`` (``centered`` only, else ``None``), ``s`` (the
@@ -142,18 +148,22 @@ def adamax_step(theta, m, u, g, t, lr, beta1, beta2, eps, weight_decay=0):
 
 
 def nadam_mu(beta1, momentum_decay, t):
-    """NAdam's momentum schedule ``mu_t = beta1 * (1 - 1/2 * 0.96**(t * momentum_decay))`` (torch, after Dozat)."""
+    """NAdam's momentum schedule, the book's ``beta1_t = beta1 * (1 - 1/2 * 0.96**(t * psi))`` (Dozat's and torch's mu_t).
+
+    ``psi`` is ``momentum_decay`` (book, chapter beyond-adam).
+    """
     return beta1 * (1 - sp.Rational(1, 2) * sp.Rational(96, 100) ** (t * momentum_decay))
 
 
 def nadam_step(theta, m, v, mu_product, g, t, lr, beta1, beta2, eps, weight_decay=0,
                momentum_decay=sp.Rational(4, 1000), decoupled_weight_decay=False):
-    """One NAdam step (torch's form). ``mu_product`` is ``mu_1 ... mu_{t-1}`` (1 before the first step).
+    """One NAdam step (torch's form; book, chapter beyond-adam). ``mu_product`` is ``beta1_1 ... beta1_{t-1}``
+    (1 before the first step), the product of the momentum schedule :func:`nadam_mu`.
 
-    Keys ``g``, ``mu``, ``mu_next``, ``mu_product`` (now ``mu_1 ... mu_t``), ``m``, ``v``,
-    ``v_hat`` and ``theta``::
+    Keys ``g``, ``mu`` (beta1_t), ``mu_next`` (beta1_{t+1}), ``mu_product`` (now
+    ``beta1_1 ... beta1_t``, written prod_t below), ``m``, ``v``, ``v_hat`` and ``theta``::
 
-        theta - lr (1-mu_t)/(1-P_t) g/(sqrt(v_hat)+eps) - lr mu_{t+1}/(1-P_t mu_{t+1}) m/(sqrt(v_hat)+eps)
+        theta - eta (1-beta1_t)/(1-prod_t) g/(sqrt(v_hat)+eps) - eta beta1_{t+1}/(1-prod_t beta1_{t+1}) m/(sqrt(v_hat)+eps)
     """
     if decoupled_weight_decay:
         theta = theta * (1 - lr * weight_decay)
@@ -218,16 +228,15 @@ def adam_ratio_supremum(beta1, beta2, t):
 
 
 def momentum_iteration_matrix(lr, beta, lam, form="heavy_ball"):
-    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * c**2`` (book, momentum chapter, Eq. (11)).
+    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * x**2`` (book, momentum chapter).
 
-    ``lam`` is the curvature (the book's ``h``, an eigenvalue of the Hessian). ``form="heavy_ball"``:
-    torch's SGD with dampening 0 (``z = beta z + g``, ``c = c - lr z``), acting on the column
-    ``(c_{t-1}, z_{t-1})``::
+    ``form="heavy_ball"``: torch's SGD with dampening 0 (``b = beta b + g``, ``x = x - lr b``),
+    acting on the column ``(x_{t-1}, b_{t-1})``::
 
-        [c_t]   [1 - lr*lam   -lr*beta] [c_{t-1}]
-        [z_t] = [   lam          beta ] [z_{t-1}]
+        [x_t]   [1 - lr*lam   -lr*beta] [x_{t-1}]
+        [b_t] = [   lam          beta ] [b_{t-1}]
 
-    ``form="ema"``: :class:`adamcode.Momentum` (``m = beta m + (1-beta) g``), on ``(c, m)``.
+    ``form="ema"``: :class:`adamcode.Momentum` (``v = beta v + (1-beta) g``), on ``(x, v)``.
     The iteration converges iff both eigenvalues of ``R`` have modulus < 1; for the heavy-ball
     form that is ``0 < lr*lam < 2*(1 + beta)`` with ``0 <= beta < 1``.
     """
@@ -252,7 +261,7 @@ def heavy_ball_optimal_parameters(mu, L):
 
 
 def linear_regression_loss(x, y, w, b):
-    """The mean squared error ``(1/N) Sum (w x_i + b - y_i)**2`` of the worked problem (source document 002), symbolically."""
+    """The mean squared error ``(1/N) Sum (w x_i + b - y_i)**2`` of source document 002's problem, symbolically."""
     n = len(x)
     return sp.Rational(1, n) * sum((w * xi + b - yi) ** 2 for xi, yi in zip(x, y))
 
@@ -260,7 +269,7 @@ def linear_regression_loss(x, y, w, b):
 def gradient_descent_error_matrix(lr, H):
     """The matrix ``I - lr H`` that one gradient-descent step applies to the error on a quadratic.
 
-    For ``f(theta) = 1/2 (theta - theta*)^T H (theta - theta*)`` (and for the worked problem's linear
+    For ``f(theta) = 1/2 (theta - theta*)^T H (theta - theta*)`` (and for source document 002's linear
     regression, whose Hessian is constant) the step ``theta - lr * H (theta - theta*)`` gives
     ``e_t = (I - lr H) e_{t-1}`` with ``e = theta - theta*`` (book, gradient descent chapter).
     Each eigencomponent of ``e`` is multiplied by ``1 - lr * lambda_i``, so the iteration
@@ -294,21 +303,20 @@ def gradient_descent_optimal_parameters(mu, L):
     return 2 / (L + mu), (L - mu) / (L + mu)
 
 
-def heavy_ball_step(theta, V, g, lr, beta):
-    """One step of the heavy-ball form (book, momentum chapter, Eq. (1)). Keys ``g``, ``V``, ``theta``.
+def heavy_ball_step(theta, V, g, lr, gamma):
+    """One step of the heavy-ball form of source document 004 (book, momentum chapter, Eq. (1)). Keys ``g``, ``V``, ``theta``.
 
-    ``V = beta * V + lr * g`` and ``theta - V`` (source document 004 writes gamma for beta): the
-    learning rate multiplies the gradient
+    ``V = gamma * V + lr * g`` and ``theta - V``: the learning rate multiplies the gradient
     *inside* the velocity (Sutskever et al. 2013, Keras), whereas torch.optim.SGD applies it to
     the buffer on the way out (:func:`sgd_step`). With a constant ``lr`` both give the same
     parameters, with ``V = lr * momentum_buffer``; under a learning-rate schedule they differ.
     """
-    V_new = beta * V + lr * g
+    V_new = gamma * V + lr * g
     return {"g": g, "V": V_new, "theta": theta - V_new}
 
 
 def sutskever_step(theta, v, grad, lr, momentum):
-    """One step of Sutskever et al.'s (2013) Nesterov momentum, in their variables (book, momentum chapter, Eq. (19)).
+    """One step of Sutskever et al.'s (2013) Nesterov momentum (book, momentum chapter).
 
     ``grad`` is a callable returning the gradient at a point (a Python function or a SymPy
     ``Function``/``Lambda``): the gradient is taken at the look-ahead point ``theta + momentum*v``::
@@ -317,9 +325,8 @@ def sutskever_step(theta, v, grad, lr, momentum):
         theta  <- theta + v
 
     Keys ``lookahead`` (the point the gradient was taken at), ``g``, ``v`` and ``theta``.
-    Sutskever's velocity is ``v = -V`` of the book's heavy-ball form and his momentum is the book's
-    ``beta``. torch.optim.SGD(nesterov=True) runs the same iteration on the look-ahead points
-    ``theta + momentum * v``, with buffer ``-v / lr`` (proved in the chapter, Eq. (21)).
+    torch.optim.SGD(nesterov=True) runs the same iteration on the look-ahead points
+    ``theta + momentum * v``, with buffer ``-v / lr`` (proved in the chapter).
     """
     if not callable(grad):
         raise ValueError(f"Invalid grad: grad={grad!r} (must be a callable returning the gradient at a point)")
@@ -330,13 +337,13 @@ def sutskever_step(theta, v, grad, lr, momentum):
 
 
 def nesterov_iteration_matrix(lr, momentum, lam):
-    """The 2x2 matrix of torch's Nesterov SGD on ``lam/2 * c**2`` (book, momentum chapter, Eq. (22)).
+    """The 2x2 matrix of torch's Nesterov SGD on ``lam/2 * x**2`` (book, momentum chapter).
 
-    On the column ``(c_{t-1}, z_{t-1})``, with ``z = momentum * z + g`` and
-    ``c = c - lr * (g + momentum * z)``::
+    On the column ``(x_{t-1}, b_{t-1})``, with ``b = momentum * b + g`` and
+    ``x = x - lr * (g + momentum * b)``::
 
-        [c_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [c_{t-1}]
-        [z_t] = [          lam                   momentum   ] [z_{t-1}]
+        [x_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [x_{t-1}]
+        [b_t] = [          lam                   momentum   ] [b_{t-1}]
 
     Its characteristic polynomial is
     ``s**2 - (1 + momentum)(1 - lr*lam) s + momentum (1 - lr*lam)``.

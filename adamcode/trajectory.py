@@ -129,7 +129,8 @@ def run_online(opt, problem, steps: int, lr_decay: str = "inverse_sqrt",
     state = opt.init(x)
     xs, losses, lrs, gaps, states = [x], [], [], [], [state]
     for t in range(1, steps + 1):
-        lr_t = opt.lr / math.sqrt(t) if lr_decay == "inverse_sqrt" else opt.lr
+        base = opt.lr_at(t)
+        lr_t = base / math.sqrt(t) if lr_decay == "inverse_sqrt" else base
         loss_t = problem.loss(x, t)
         losses.append(loss_t)
         gaps.append(loss_t - problem.loss(x_star, t))

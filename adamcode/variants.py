@@ -22,20 +22,22 @@ from .base import Optimizer
 class OptaxAMSGrad(Optimizer):
     """AMSGrad as ``optax.amsgrad`` computes it: the maximum is taken of the bias-corrected ``v_hat``.
 
-    Chapter beyond-adam, Eq. (9). ``Adam(amsgrad=True)`` is PyTorch's form, Eq. (8), which takes
-    the maximum of the raw ``v`` and bias-corrects afterwards. Here::
+    Book, chapter beyond-adam. ``Adam(amsgrad=True)`` is PyTorch's form, which takes the maximum
+    of the raw ``v`` and bias-corrects afterwards. Here, with learning rate :math:`\\eta` (``lr``;
+    :math:`\\eta_t` = ``lr(t)`` for a schedule), step :math:`t` is::
 
         m      <- beta1 * m + (1 - beta1) * g
         v      <- beta2 * v + (1 - beta2) * g**2
         v_max  <- max(v_max, v / (1 - beta2**t))      (stored in the state field v_max)
-        theta  <- theta - lr * m / (1 - beta1**t) / (sqrt(v_max) + eps)
+        theta  <- theta - eta_t * m / (1 - beta1**t) / (sqrt(v_max) + eps)
 
     Optax's ``eps_root`` is 0 here, its default. The state is an :class:`adamcode.AdamState`.
+    The tests pin this class to trajectories recorded with ``optax.amsgrad`` itself.
 
     Parameters
     ----------
-    lr : float, default 1e-3
-        Learning rate eta, >= 0.
+    lr : float or callable, default 1e-3
+        Learning rate eta >= 0, or a schedule ``lr(t)`` returning eta_t for step t = 1, 2, ...
     betas : (float, float), default (0.9, 0.999)
         Decay rates (beta1, beta2), each in [0, 1) (Optax's ``b1``, ``b2``).
     eps : float, default 1e-8
@@ -46,9 +48,8 @@ class OptaxAMSGrad(Optimizer):
 
     def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
         self.lr = _validate.lr(lr)
-        self.beta1, self.beta2 = _validate.betas(betas)
+        self.betas = self.beta1, self.beta2 = _validate.betas(betas)
         self.eps = _validate.eps(eps)
-        self._hyper = dict(lr=self.lr, betas=(self.beta1, self.beta2), eps=self.eps)
 
     def _init(self, params: np.ndarray) -> AdamState:
         zeros = np.zeros_like(params)
@@ -60,30 +61,32 @@ class OptaxAMSGrad(Optimizer):
         v = _mechanics.ema(self.beta2, state.v, g * g)
         v_max = np.maximum(state.v_max, v / _mechanics.bias_correction(self.beta2, t))
         m_hat = m / _mechanics.bias_correction(self.beta1, t)
-        params = params - self.lr * m_hat / (np.sqrt(v_max) + self.eps)
+        params = params - self.lr_at(t) * m_hat / (np.sqrt(v_max) + self.eps)
         return params, AdamState(t=t, m=m, v=v, v_max=v_max)
 
 
 class AdamWPaper(Optimizer):
-    """AdamW exactly as Algorithm 2 of Loshchilov and Hutter (2019) writes it (chapter adamw).
+    """AdamW exactly as Algorithm 2 of Loshchilov and Hutter (2019) writes it (book, chapter adamw).
 
-    With base learning rate ``alpha``, schedule multiplier ``eta_t = schedule(t)`` and weight
-    decay ``lambda_p`` (book, AdamW, Eq. (7))::
+    In the book's notation: base learning rate :math:`\\eta` (argument ``alpha``, the paper's
+    alpha), schedule multiplier :math:`\\zeta_t` = ``schedule(t)`` (the paper's eta_t) and weight
+    decay :math:`\\lambda_p` (``weight_decay``); step :math:`t` is::
 
         m      <- beta1 * m + (1 - beta1) * g
         v      <- beta2 * v + (1 - beta2) * g**2
         m_hat  =  m / (1 - beta1**t)
         v_hat  =  v / (1 - beta2**t)
-        theta  <- theta - eta_t * (alpha * m_hat / (sqrt(v_hat) + eps) + lambda_p * theta)
+        theta  <- theta - zeta_t * (eta * m_hat / (sqrt(v_hat) + eps) + lambda_p * theta)
 
-    The decay per step is ``eta_t * lambda_p``: it follows the schedule but not ``alpha``.
-    :class:`adamcode.AdamW` with ``lr = alpha * eta_t`` and ``weight_decay = lambda_p / alpha``
-    takes the same steps (:func:`adamcode.chapters.adamw.paper_to_framework`). The state is an :class:`adamcode.AdamState`.
+    The decay per step is ``zeta_t * lambda_p``: it follows the schedule but not ``eta``.
+    :class:`adamcode.AdamW` with ``lr(t) = eta * zeta_t`` and ``weight_decay = lambda_p / eta``
+    takes the same steps (:func:`adamcode.chapters.adamw.paper_to_framework`). The state is an
+    :class:`adamcode.AdamState`.
 
     Parameters
     ----------
     alpha : float, default 1e-3
-        Base learning rate, >= 0.
+        Base learning rate eta (the paper's alpha), >= 0.
     betas : (float, float), default (0.9, 0.999)
         Decay rates, each in [0, 1).
     eps : float, default 1e-8
@@ -91,26 +94,25 @@ class AdamWPaper(Optimizer):
     weight_decay : float, default 0
         The paper's ``lambda_p``, >= 0.
     schedule : callable, default constant 1
-        ``schedule(t)`` returns the multiplier ``eta_t`` (a finite number >= 0) for step
+        ``schedule(t)`` returns the multiplier ``zeta_t`` (a finite number >= 0) for step
         ``t = 1, 2, ...``.
     """
 
-    buffers = ("m", "v", "v_max")
+    buffers = ("m", "v")
+    repr_only_if_set = ("schedule",)
 
     def __init__(self, alpha: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0, schedule: Callable | None = None):
         self.alpha = _validate.nonnegative("alpha", alpha, "learning rate")
-        self.beta1, self.beta2 = _validate.betas(betas)
+        self.betas = self.beta1, self.beta2 = _validate.betas(betas)
         self.eps = _validate.eps(eps)
         self.weight_decay = _validate.weight_decay(weight_decay)
         if schedule is not None and not callable(schedule):
             raise ValueError(f"Invalid schedule: schedule={schedule!r} (must be callable t -> eta_t)")
         self.schedule = schedule
-        self._hyper = dict(alpha=self.alpha, betas=(self.beta1, self.beta2), eps=self.eps,
-                           weight_decay=self.weight_decay)
 
     def multiplier(self, t: int) -> float:
-        """The schedule multiplier ``eta_t`` at step ``t`` (1 without a schedule)."""
+        """The schedule multiplier ``zeta_t`` (the paper's eta_t) at step ``t`` (1 without a schedule)."""
         if self.schedule is None:
             return 1.0
         return _validate.nonnegative("schedule(t)", self.schedule(t), "schedule multiplier")
@@ -121,10 +123,10 @@ class AdamWPaper(Optimizer):
 
     def _update(self, params: np.ndarray, g: np.ndarray, state: AdamState):
         t = state.t + 1
-        eta_t = self.multiplier(t)
+        zeta_t = self.multiplier(t)
         m = _mechanics.ema(self.beta1, state.m, g)
         v = _mechanics.ema(self.beta2, state.v, g * g)
         m_hat = m / _mechanics.bias_correction(self.beta1, t)
         v_hat = v / _mechanics.bias_correction(self.beta2, t)
         step = self.alpha * m_hat / (np.sqrt(v_hat) + self.eps) + self.weight_decay * params
-        return params - eta_t * step, AdamState(t=t, m=m, v=v)
+        return params - zeta_t * step, AdamState(t=t, m=m, v=v)

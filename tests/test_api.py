@@ -66,7 +66,7 @@ def test_wrong_gradient_shape_or_state_raises(opt):
     with pytest.raises(ValueError, match="Invalid params: dtype=int64"):
         opt.init(np.ones(3, dtype=np.int64))
     other = ac.Lion() if not isinstance(opt, ac.Lion) else ac.Adagrad()
-    with pytest.raises(ValueError, match="Invalid state: .* has no field"):
+    with pytest.raises(ValueError, match="Invalid state: .* (has no field|is not a)"):
         opt.step(params, np.ones((2, 3)), other.init(params))
 
 
@@ -125,7 +125,7 @@ def test_scalar_parameters(opt):
 
 
 def test_state_records_are_immutable_named_tuples_with_the_books_names():
-    fields = {ac.SGD: ("t", "momentum_buffer"), ac.Momentum: ("t", "v"), ac.Adagrad: ("t", "sum_sq"),
+    fields = {ac.SGD: ("t", "momentum_buffer"), ac.Momentum: ("t", "m"), ac.Adagrad: ("t", "sum_sq"),
               ac.RMSprop: ("t", "v", "g_avg", "momentum_buffer"), ac.Adam: ("t", "m", "v", "v_max"),
               ac.AdamW: ("t", "m", "v", "v_max"), ac.Adamax: ("t", "m", "u"),
               ac.NAdam: ("t", "m", "v", "mu_product"), ac.Lion: ("t", "m")}
@@ -151,5 +151,5 @@ def test_every_class_docstring_states_its_rule_and_chapter():
                 ac.Lion: "beyond-adam"}
     for cls, chapter in chapters.items():
         doc = cls.__doc__
-        assert f"chapter {chapter}" in doc or f"chapters gradient-descent" in doc.lower(), cls
+        assert f"chapter {chapter}" in doc or "chapters gradient-descent" in doc.lower(), cls
         assert "Parameters\n    ----------" in doc and "theta" in doc and "<-" in doc, cls

@@ -113,3 +113,23 @@ def test_adamax_norm_tends_to_the_adamax_state():
         beyond.adamax_norm(grads, 0.9, 0)
     with pytest.raises(ValueError, match="beta2=1.5"):
         beyond.adamax_norm(grads, 1.5, 2)
+
+
+def test_steps_after_a_spike_show_each_variants_change():
+    # Hand-derived: Lion's sign step is eta whatever the gradient; Adamax's u_t = max(beta_2 u, |g|)
+    # holds the spike 10 until 10 beta_2^k < 1, i.e. for k < ln 10 / -ln 0.99 = 229.1 steps.
+    opts = {"Adam": ac.Adam(lr=1.0, betas=(0.9, 0.99)), "Adamax": ac.Adamax(lr=1.0, betas=(0.9, 0.99), eps=0.0),
+            "Lion": ac.Lion(lr=0.5), "AMSGrad": ac.Adam(lr=1.0, betas=(0.9, 0.99), amsgrad=True)}
+    sizes = beyond.steps_after_a_spike(opts, steps=400, spike_at=50, spike=10.0)
+    assert set(sizes) == set(opts) and all(len(s) == 400 for s in sizes.values())
+    assert np.array_equal(sizes["Lion"], np.ones(400))
+    assert np.allclose(sizes["Adam"][:49], 1.0, rtol=1e-6)          # constant gradient: step = lr
+    u = [max(10 * 0.99**k, 1.0) for k in range(0, 351)]              # u after the spike, eps = 0
+    assert sizes["Adamax"][49 + 229] < 1 and np.isclose(u[230], 1.0)
+    assert sizes["AMSGrad"][-1] < sizes["Adam"][-1] < 1.0           # AMSGrad remembers the spike longer
+    g = beyond.spike_gradients(10, 3, 7.0)
+    assert g.tolist() == [1, 1, 7, 1, 1, 1, 1, 1, 1, 1]
+    with pytest.raises(ValueError, match="spike_at"):
+        beyond.spike_gradients(10, 11)
+    with pytest.raises(ValueError, match="steps"):
+        beyond.spike_gradients(0)

@@ -27,7 +27,7 @@ def test_every_toc_entry_exists_and_every_page_is_in_the_toc():
     for entry in listed:
         assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".md", ".ipynb")), entry
     pages = {str(p.relative_to(ROOT).with_suffix("")) for p in BOOK.rglob("*")
-             if p.suffix in (".md", ".ipynb") and not {"_build", "_ext", "_static"} & set(p.parts)
+             if p.suffix in (".md", ".ipynb") and not {"_build", "_ext", "_static", "_pdf"} & set(p.parts)
              and ".ipynb_checkpoints" not in p.parts}
     assert pages - listed == set()
 

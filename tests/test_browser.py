@@ -5,7 +5,6 @@ language link leads to the counterpart, there are no console errors and no reque
 machine; Chinese and English searches find the right pages; the chapter pages are readable at
 phone width and in dark mode. Screenshots are kept in tests/artifacts/.
 """
-import pathlib
 from urllib.parse import quote, urlparse
 
 import pytest

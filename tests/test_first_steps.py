@@ -170,9 +170,11 @@ def test_lion_first_step_moves_every_coordinate_by_lr():
 @pytest.mark.parametrize("opt, expected", [
     (ac.SGD(), dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False)),
     (ac.Adagrad(), dict(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10)),
-    (ac.RMSprop(), dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False)),
+    # eps_in_sqrt and decoupled_weight_decay are adamcode's additions (off: torch's behaviour)
+    (ac.RMSprop(), dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
+                        eps_in_sqrt=False)),
     (ac.Adam(), dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
-                     eps_placement="algorithm1")),
+                     eps_placement="algorithm1", decoupled_weight_decay=False)),
     (ac.AdamW(), dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
                       eps_placement="algorithm1")),
     (ac.Adamax(), dict(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)),

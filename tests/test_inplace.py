@@ -121,10 +121,10 @@ def test_invalid_arguments_raise_naming_them():
         (lambda: opt.step_(p, g, s._replace(m=np.zeros(6))), "state.m.dtype=float64"),
         (lambda: opt.step_(p, g, s._replace(v=s.m)), "state.v shares memory with state.m"),
         (lambda: opt.step_(p, g, s._replace(m=np.zeros(5, np.float32))), "state.m.shape=(5,)"),
-        (lambda: ac.Adam(amsgrad=True).step_(p, g, s), "state.v_max is NoneType"),
+        (lambda: ac.Adam(amsgrad=True).step_(p, g, s), "state.v_max is None, but amsgrad=True needs it"),
         (lambda: opt.step_(p, g, ac.Lion().init(p)), "has no field 'v'"),
         (lambda: opt.step_(p, g, s, block=0), "Invalid block: block=0"),
-        (lambda: ac.Momentum().step_(p, g, ac.Momentum().init(p)._replace(v=p)), "state.v shares memory with params"),
+        (lambda: ac.Momentum().step_(p, g, ac.Momentum().init(p)._replace(m=p)), "state.m shares memory with params"),
     ]
     for call, message in cases:
         with pytest.raises(ValueError) as info:

@@ -1,5 +1,4 @@
 """Lion is not in torch.optim: check it against Algorithm 2 of Chen et al. (2023), written out here."""
-import json
 import pathlib
 
 import numpy as np

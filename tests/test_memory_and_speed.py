@@ -116,3 +116,26 @@ def test_median_of_runs_takes_medians_and_keeps_the_spread():
         with pytest.raises(ValueError) as info:
             bench.median_of_runs(bad)
         assert message in str(info.value)
+
+
+def test_recorded_runs_load_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                 # not the repository: the data must come from the package
+    runs = bench.recorded_runs()
+    assert len(runs) == 5
+    assert [[e["n"] for e in r["sizes"]] for r in runs] == [[1_000_000, 10_000_000, 50_000_000]] * 5
+    assert all(r["machine"]["date_utc"].startswith("2026-12-01") for r in runs)
+    combined = bench.median_of_runs(runs)
+    assert set(combined["sizes"][1]["methods"]) == {"naive", "step", "step_", "torch foreach", "torch fused"}
+    assert combined["traffic_bytes_per_param"] == 28
+
+
+def test_state_table_rows_match_the_expected_bytes_and_take_new_rows():
+    rows = memory.state_table()
+    assert [r["name"] for r in rows] == list(memory.chapter_optimizers())
+    assert [(r["float32"], r["float64"]) for r in rows] == [(b, 2 * b) for _, b in EXPECTED]
+    adam = next(r for r in rows if r["name"] == "Adam")
+    assert adam == {"name": "Adam", "fields": ["m", "v"], "k": 2, "float32": 8, "float64": 16}
+    extra = memory.state_table({**memory.chapter_optimizers(), "Lion, weight_decay=1": ac.Lion(weight_decay=1.0)})
+    assert extra[-1]["name"] == "Lion, weight_decay=1" and extra[-1]["float32"] == 4
+    with pytest.raises(ValueError, match="Invalid optimizers"):
+        memory.state_table({})

@@ -133,3 +133,53 @@ def test_run_passes_the_step_number_only_to_gradients_that_require_it():
     # a second argument with a default is not the step number
     tr = ac.run(ac.SGD(lr=0.5), lambda theta, scale=2.0: scale * theta, np.ones(1), 1)
     assert tr.params[1][0] == 0.0
+
+
+def test_problems_check_shapes_instead_of_broadcasting():
+    with pytest.raises(ValueError, match=r"Invalid theta_star: theta_star.shape=\(1,\) \(must be \(2,\)"):
+        problems.quadratic([1.0, 2.0], theta_star=[1.0])
+    with pytest.raises(ValueError, match=r"Invalid theta0: theta0.shape=\(3,\)"):
+        problems.quadratic([1.0, 2.0], theta0=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="Invalid theta0: .*entries must be finite"):
+        problems.quadratic([1.0, 2.0], theta0=[1.0, np.nan])
+    with pytest.raises(ValueError, match=r"Invalid A: A.shape=\(2, 3\)"):
+        problems.Quadratic(A=np.ones((2, 3)), theta_star=np.zeros(2), theta0=np.ones(2))
+    with pytest.raises(ValueError, match=r"x.shape=\(3,\), y.shape=\(2,\)"):
+        problems.LinearRegression(x=np.ones(3), y=np.ones(2))
+    with pytest.raises(ValueError, match="X was given without y"):
+        problems.softmax_regression(X=np.ones((3, 2)))
+    with pytest.raises(ValueError, match="y was given without X"):
+        problems.softmax_regression(y=np.zeros(3))
+    with pytest.raises(ValueError, match="Invalid y: labels must be integers"):
+        problems.softmax_regression(np.ones((3, 2)), np.array([0.0, 0.5, 1.0]))
+    with pytest.raises(ValueError, match="a column is constant"):
+        problems.softmax_regression(np.ones((3, 2)), np.array([0, 1, 1]))
+    with pytest.raises(ValueError, match="Invalid standardize"):
+        problems.softmax_regression(np.eye(3), np.array([0, 1, 1]), standardize="train")
+
+
+def test_held_out_data_are_scaled_by_the_training_statistics_only():
+    X, y = ac.datasets.iris()
+    train, test = np.arange(0, 150, 2), np.arange(1, 150, 2)
+    task = problems.softmax_regression(X[train], y[train], l2=0.01)
+    np.testing.assert_allclose(task.X.mean(axis=0), 0, atol=1e-14)
+    np.testing.assert_allclose(task.X.std(axis=0), 1, rtol=1e-14)
+    held = task.held_out(X[test], y[test])
+    mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+    assert np.array_equal(held.X, (X[test] - mean) / std)          # not the test set's own statistics
+    assert held.l2 == 0.0 and held.n_classes == 3 and np.array_equal(held.y, y[test])
+    raw = problems.softmax_regression(X[train], y[train], standardize=False)
+    assert raw.mean is None and np.array_equal(raw.held_out(X[test], y[test]).X, X[test])
+    with pytest.raises(ValueError, match=r"Invalid data: X.shape=\(2, 3\)"):
+        task.held_out(np.ones((2, 3)), np.zeros(2))
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"w": np.ones(2), "b": np.zeros(1)}, "Invalid params: a dict with keys \\['w', 'b'\\]"),
+    ([np.ones(2), np.zeros(1)], "Invalid params: a list of arrays of different shapes"),
+])
+def test_a_pytree_of_parameters_gets_a_clear_message(bad, message):
+    with pytest.raises(ValueError, match=message):
+        ac.Adam().init(bad)
+    with pytest.raises(ValueError, match=message.replace("params", "grads")):
+        ac.Adam().step(np.ones(2), bad, ac.Adam().init(np.ones(2)))

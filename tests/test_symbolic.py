@@ -60,9 +60,10 @@ def test_sgd():
 
 def test_momentum():
     def step(theta, st, g, t):
-        r = S.momentum_step(theta, st["v"], g, F(0.1), F(0.9), weight_decay=F(0.05))
-        return r["theta"], {"v": r["v"]}
-    check(ac.Momentum(lr=0.1, beta=0.9, weight_decay=0.05), step, {"v": F(0)}, ("v",))
+        r = S.momentum_step(theta, st["m"], g, F(0.1), F(0.9), weight_decay=F(0.05))
+        assert r["v"] is r["m"]                                   # the former name of the same value
+        return r["theta"], {"m": r["m"]}
+    check(ac.Momentum(lr=0.1, beta=0.9, weight_decay=0.05), step, {"m": F(0)}, ("m",))
 
 
 def test_adagrad():

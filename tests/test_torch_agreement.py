@@ -1,9 +1,13 @@
-"""adamcode reproduces torch.optim's trajectories to 1e-9 relative, without torch installed.
+"""adamcode reproduces torch.optim's trajectories to a normwise relative error of 1e-12, without torch.
 
 tests/reference/make_torch_reference.py recorded, with torch 2.13.0 in float64, the parameters
 after every one of 300 steps of every optimizer and option on a noisy quadratic with condition
 number 1e4. Here adamcode replays the same gradient sequence (``A theta - b + noise[k]``,
-evaluated at adamcode's own parameters) and must stay on torch's trajectory.
+evaluated at adamcode's own parameters) and must stay on torch's trajectory: at every step
+``||theta_ours - theta_torch||_2 <= 1e-12 ||theta_torch||_2``. The observed errors are 0 to
+4e-15 (torch orders some operations differently, e.g. ``addcdiv``), so 1e-12 leaves a margin of
+about 250; it catches eps changed by 1% (errors 6e-12 for "Adam", 8e-10 for "Adam betas eps"),
+which the former 1e-9 missed, and eps on sqrt(v) instead of sqrt(v_hat) (1e-8 and 2e-7).
 """
 import functools
 import json
@@ -16,7 +20,7 @@ import adamcode
 
 REFERENCE = np.load(pathlib.Path(__file__).parent / "reference" / "torch_trajectories.npz")
 CASES = json.loads(str(REFERENCE["cases"]))
-TOLERANCE = 1e-9
+TOLERANCE = 1e-12
 
 
 @functools.lru_cache(maxsize=None)
@@ -50,9 +54,9 @@ def torch_state(index):
 
 
 def relative_error(ours, reference):
-    """Largest |ours - torch| over all steps and coordinates, relative to the size of torch's params at that step."""
-    scale = np.max(np.abs(reference), axis=1, keepdims=True)
-    return float(np.max(np.abs(ours - reference) / scale))
+    """The normwise relative error ``||ours - torch||_2 / ||torch||_2``, largest over the steps (rows)."""
+    ours, reference = np.atleast_2d(ours), np.atleast_2d(reference)
+    return float(np.max(np.linalg.norm(ours - reference, axis=1) / np.linalg.norm(reference, axis=1)))
 
 
 def test_reference_covers_every_torch_optimizer_and_option():
@@ -92,7 +96,7 @@ def test_final_state_is_torchs_state(index):
     theirs = torch_state(index)
     if case["adamcode"] == "Momentum":  # torch's buffer is the sum, adamcode's v the average
         beta = case["adamcode_kwargs"]["beta"]
-        np.testing.assert_allclose(state.v / (1 - beta), theirs["momentum_buffer"], rtol=1e-9)
+        assert relative_error(state.v / (1 - beta), theirs["momentum_buffer"]) <= TOLERANCE
         return
     names = RMSPROP_NAMES if case["adamcode"] == "RMSprop" else TORCH_NAMES
     ours = {names[field]: value for field, value in state._asdict().items() if value is not None}
@@ -100,4 +104,4 @@ def test_final_state_is_torchs_state(index):
         del ours["step"]  # torch's SGD keeps no step counter
     assert set(ours) == set(theirs)
     for key, value in theirs.items():
-        np.testing.assert_allclose(ours[key], value, rtol=1e-9, atol=1e-300, err_msg=key)
+        assert relative_error(np.reshape(ours[key], -1), np.reshape(value, -1)) <= TOLERANCE, key

@@ -56,7 +56,7 @@ def decoupled_sgd_step(params, grads, lr: float, lambda_p: float) -> np.ndarray:
     ``lambda_p`` is the decay per step (not multiplied by ``lr``); it must lie in ``[0, 1]``.
     Returns the new parameters; the inputs are not modified.
     """
-    lr = _validate.lr(lr)
+    lr = _validate.nonnegative("lr", lr, "learning rate")
     lambda_p = _validate.nonnegative("lambda_p", lambda_p, "weight decay")
     if lambda_p > 1:
         raise ValueError(f"Invalid weight decay: lambda_p={lambda_p!r} (must be <= 1)")
@@ -85,7 +85,7 @@ def alternating_gradient(scales) -> Callable:
 def decay_after(steps: int, lr: float, weight_decay: float) -> float:
     """``(1 - lr * weight_decay) ** steps``: what pure decoupled decay leaves of a weight."""
     _validate.integer("steps", steps, 0)
-    factor = 1 - _validate.lr(lr) * _validate.weight_decay(weight_decay)
+    factor = 1 - _validate.nonnegative("lr", lr, "learning rate") * _validate.weight_decay(weight_decay)
     if factor < 0:
         raise ValueError(f"Invalid lr * weight_decay: {lr * weight_decay!r} (must be <= 1)")
     return math.pow(factor, steps)

@@ -5,6 +5,8 @@
 * :func:`adamax_norm` -- the exponentially weighted :math:`p`-norm of the gradients whose limit
   :math:`p\\to\\infty` is Adamax's :math:`u_t` (book, beyond-adam, Eqs. (11)-(12)).
 * :func:`adam_denominator` -- the denominator an Adam-type optimizer divided by.
+* :func:`steps_after_a_spike` -- each variant's step on constant gradients with one large
+  gradient among them (book, beyond-adam, the opening figure).
 
 The online runner is :func:`adamcode.run_online`; Optax's AMSGrad is :class:`adamcode.variants.OptaxAMSGrad`.
 """
@@ -25,7 +27,7 @@ def adam_denominator(opt: Optimizer, state) -> np.ndarray:
     """The :math:`\\sqrt{\\hat v_t}` that ``opt`` divided by at the step that produced ``state``.
 
     ``Adam``: :math:`\\sqrt{v_t/(1-\\beta_2^t)}`; ``Adam(amsgrad=True)`` (PyTorch):
-    :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^t)}`; :class:`adamcode.variants.OptaxAMSGrad`:
+    :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^t)}`; :class:`~adamcode.variants.OptaxAMSGrad`:
     :math:`\\sqrt{\\max_{s\\le t} v_s/(1-\\beta_2^s)}` (book, beyond-adam, Eqs. (8)-(9)).
     """
     if not isinstance(state, AdamState) or state.t < 1:
@@ -83,3 +85,38 @@ def adamax_norm(grads, beta2: float, p: float) -> np.ndarray:
     total = np.sum(np.exp(p * (log_terms - finite_peak)), axis=0)
     weight = math.log1p(-beta2**p) / p if beta2 > 0 else 0.0
     return np.where(np.isfinite(peak), np.exp(finite_peak + np.log(total) / p + weight), 0.0)
+
+
+def spike_gradients(steps: int = 500, spike_at: int = 50, spike: float = 10.0) -> np.ndarray:
+    """The gradient sequence :math:`g_t = 1` for every :math:`t` except :math:`g_{\\text{spike\\_at}} = \\text{spike}`."""
+    _validate.integer("steps", steps, 1)
+    _validate.integer("spike_at", spike_at, 1)
+    if spike_at > steps:
+        raise ValueError(f"Invalid spike_at: spike_at={spike_at!r} (must be <= steps={steps!r})")
+    g = np.ones(steps)
+    g[spike_at - 1] = spike
+    return g
+
+
+def steps_after_a_spike(optimizers: dict, steps: int = 500, spike_at: int = 50,
+                        spike: float = 10.0) -> dict:
+    """Each optimizer's step :math:`|\\theta_t-\\theta_{t-1}|/\\eta` on one coordinate, for :math:`t = 1..\\text{steps}`.
+
+    The gradients are :func:`spike_gradients`: all 1, except one large gradient ``spike`` at
+    step ``spike_at``. The picture shows what each variant changes in Adam (book, beyond-adam,
+    the opening figure): Adam's step shrinks and recovers as :math:`v_t` forgets the spike,
+    AMSGrad's denominator keeps its maximum, Adamax's :math:`u_t` holds the spike until
+    :math:`\\beta_2^k\\,\\text{spike}` falls below 1, NAdam reacts to the spike at once, and Lion's
+    step is :math:`\\eta` whatever happens. Returns ``{name: array of length steps}``.
+    """
+    g = spike_gradients(steps, spike_at, spike)
+    out = {}
+    for name, opt in optimizers.items():
+        params, state = np.zeros(1), opt.init(np.zeros(1))
+        sizes = np.empty(steps)
+        for k in range(steps):
+            new, state = opt.step(params, np.array([g[k]]), state)
+            sizes[k] = abs(new[0] - params[0]) / opt.lr
+            params = new
+        out[name] = sizes
+    return out

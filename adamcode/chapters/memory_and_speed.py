@@ -7,6 +7,8 @@
   the parameters, the gradient and each of the ``k`` state buffers and writes the parameters and
   each buffer, :math:`(3 + 2k)\\,s` bytes for an element size of :math:`s` bytes (Adam in float32:
   :math:`(3 + 4) \\cdot 4 = 28`).
+* :func:`chapter_optimizers` and :func:`state_table` -- the chapter's table of bytes of state per
+  parameter, one row per optimizer, measured; add a row by adding an optimizer.
 * ``BLOCK`` -- the number of elements the in-place ``step_`` updates at a time.
 """
 from __future__ import annotations
@@ -16,6 +18,15 @@ import numpy as np
 from .. import _validate
 from .._inplace import BLOCK
 from ..base import Optimizer
+from ..adagrad import Adagrad
+from ..adam import Adam
+from ..adamax import Adamax
+from ..adamw import AdamW
+from ..lion import Lion
+from ..momentum import Momentum
+from ..nadam import NAdam
+from ..rmsprop import RMSprop
+from ..sgd import SGD
 
 
 def state_nbytes(state) -> dict:
@@ -66,3 +77,48 @@ def step_traffic(opt, dtype=np.float32) -> dict:
     k = len(state_nbytes(measured_state(opt, 8, dtype)))
     s = dtype.itemsize
     return {"buffers": k, "read": (2 + k) * s, "write": (1 + k) * s, "total": (3 + 2 * k) * s}
+
+
+def chapter_optimizers() -> dict:
+    """``{label: optimizer}``: the rows of the chapter's bytes-per-parameter table, in its order.
+
+    A new optimizer gets a row in the table (and in :func:`state_table`) by adding it here, or
+    by passing a larger dict to :func:`state_table`.
+    """
+    return {
+        "SGD": SGD(),
+        "SGD, momentum=0.9": SGD(momentum=0.9),
+        "Momentum": Momentum(),
+        "Adagrad": Adagrad(),
+        "RMSprop": RMSprop(),
+        "RMSprop, centered": RMSprop(centered=True),
+        "RMSprop, momentum=0.9": RMSprop(momentum=0.9),
+        "RMSprop, centered, momentum=0.9": RMSprop(centered=True, momentum=0.9),
+        "Adam": Adam(),
+        "Adam, amsgrad=True": Adam(amsgrad=True),
+        "AdamW": AdamW(),
+        "Adamax": Adamax(),
+        "NAdam": NAdam(),
+        "Lion": Lion(),
+    }
+
+
+def state_table(optimizers: dict | None = None, n: int = 1000) -> list:
+    """One row per optimizer: its state arrays and bytes of state per parameter, measured.
+
+    ``optimizers`` is ``{label: optimizer}`` (default :func:`chapter_optimizers`). Each row is a
+    dict ``{"name", "fields", "k", "float32", "float64"}``: the names of the arrays in the state
+    record after ``init`` and one ``step`` on ``n`` parameters (:func:`measured_state`), their
+    number :math:`k`, and :math:`k s` bytes per parameter for :math:`s` = 4 and 8 (book,
+    memory-and-speed, Eq. (1)). Nothing is typed in: a new optimizer is measured like the others.
+    """
+    optimizers = chapter_optimizers() if optimizers is None else optimizers
+    if not isinstance(optimizers, dict) or not optimizers:
+        raise ValueError(f"Invalid optimizers: {optimizers!r} (need a non-empty dict label -> optimizer)")
+    rows = []
+    for name, opt in optimizers.items():
+        fields = state_nbytes(measured_state(opt, n, np.float32))
+        rows.append({"name": name, "fields": list(fields), "k": len(fields),
+                     "float32": state_bytes_per_param(opt, n, np.float32),
+                     "float64": state_bytes_per_param(opt, n, np.float64)})
+    return rows

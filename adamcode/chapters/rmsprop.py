@@ -47,7 +47,7 @@ def effective_lr(opt, state) -> np.ndarray:
             raise ValueError(f"Invalid state: state={type(state).__name__} (need an AdagradState)")
         if state.t < 1:
             raise ValueError(f"Invalid state: state.t={state.t} (no step has been taken)")
-        lr_t = opt.lr / (1 + (state.t - 1) * opt.lr_decay)
+        lr_t = opt.lr_at(state.t) / (1 + (state.t - 1) * opt.lr_decay)
         return lr_t / (np.sqrt(state.sum_sq) + opt.eps)
     if isinstance(opt, RMSprop):
         if opt.momentum > 0:
@@ -58,6 +58,6 @@ def effective_lr(opt, state) -> np.ndarray:
             raise ValueError(f"Invalid state: state.t={state.t} (no step has been taken)")
         square = state.v - state.g_avg**2 if opt.centered else state.v
         if opt.eps_in_sqrt:
-            return opt.lr / np.sqrt(square + opt.eps)
-        return opt.lr / (np.sqrt(square) + opt.eps)
+            return opt.lr_at(state.t) / np.sqrt(square + opt.eps)
+        return opt.lr_at(state.t) / (np.sqrt(square) + opt.eps)
     raise ValueError(f"Invalid optimizer: opt={opt!r} (effective_lr needs Adagrad or RMSprop)")
