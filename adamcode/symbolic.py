@@ -216,7 +216,7 @@ def ema_weight_sum(beta, t):
 def adam_ratio_supremum(beta1, beta2, t):
     """The largest ``|m_hat_t| / sqrt(v_hat_t)`` any gradient sequence can produce at step ``t``.
 
-    By the Cauchy-Schwarz inequality (book, Adam, Eq. (13)),
+    By the Cauchy-Schwarz inequality (book, Adam, Eq. (14)),
     ``sqrt(1-beta2**t)/(1-beta1**t) * (1-beta1)/sqrt(1-beta2) * sqrt(Sum_{k=0}^{t-1} r**k)`` with
     ``r = beta1**2/beta2``; attained by gradients proportional to ``(beta1/beta2)**(t-i)``.
     """

@@ -108,7 +108,7 @@ class AdamWPaper(Optimizer):
         self.eps = _validate.eps(eps)
         self.weight_decay = _validate.weight_decay(weight_decay)
         if schedule is not None and not callable(schedule):
-            raise ValueError(f"Invalid schedule: schedule={schedule!r} (must be callable t -> eta_t)")
+            raise ValueError(f"Invalid schedule: schedule={schedule!r} (must be callable t -> zeta_t)")
         self.schedule = schedule
 
     def multiplier(self, t: int) -> float:

@@ -60,19 +60,19 @@ def test_paper_first_step_closed_form():
 
 
 def test_paper_matches_symbolic_form():
-    alpha, lam_p, eta_t = sp.Rational(1, 10), sp.Rational(1, 100), sp.Rational(1, 2)
+    alpha, lam_p, zeta_t = sp.Rational(1, 10), sp.Rational(1, 100), sp.Rational(1, 2)
     th, m, v, g = sp.Rational(3, 2), sp.Rational(1, 5), sp.Rational(1, 20), sp.Rational(-7, 4)
     t = 3
     plain = symbolic.adam_step(th, m, v, g, t, 1, sp.Rational(9, 10), sp.Rational(999, 1000), sp.Rational(1, 10**8))
     u = th - plain["theta"]                                   # m_hat / (sqrt(v_hat) + eps)
-    expected = th - eta_t * (alpha * u + lam_p * th)          # book, AdamW, Eq. (7)
+    expected = th - zeta_t * (alpha * u + lam_p * th)         # book, AdamW, Eq. (7)
     opt = AdamWPaper(alpha=0.1, weight_decay=0.01, schedule=lambda step: 0.5)
     new, _ = opt.step(np.array([1.5]), np.array([-1.75]), AdamState(t=2, m=np.array([0.2]), v=np.array([0.05])))
     assert new[0] == pytest.approx(float(expected), rel=1e-14)
 
 
 def test_paper_equals_framework_with_converted_settings():
-    """Algorithm 2 with a cosine schedule = AdamW(lr = alpha eta_t, weight_decay = lambda_p / alpha)."""
+    """Algorithm 2 with a cosine schedule = AdamW(lr = alpha zeta_t, weight_decay = lambda_p / alpha)."""
     problem = problems.linear_regression()
     alpha, lam_p, steps = 0.1, 1e-3, 300
     cosine = lambda t: 0.5 * (1 + math.cos(math.pi * (t - 1) / steps))
@@ -120,7 +120,7 @@ def test_decay_after():
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda: wd.paper_to_framework(1e-4, 0.0), "alpha=0.0"),
+    (lambda: wd.paper_to_framework(1e-4, 0.0), "lr=0.0"),
     (lambda: wd.paper_to_framework(-1e-4, 1e-3), "lambda_p=-0.0001"),
     (lambda: wd.framework_to_paper(-1.0, 1e-3), "weight_decay=-1.0"),
     (lambda: wd.l2_equivalent_for_sgd(1e-3, 0.0), "lr=0.0"),

@@ -162,7 +162,7 @@ def test_adam_first_step_is_sign_symbolically():
 
 
 def test_eps_hat_conversion():
-    """eps_hat equals Algorithm 1 with eps = eps_hat / sqrt(1 - beta2**t) (book, Adam, Eq. (12))."""
+    """eps_hat equals Algorithm 1 with eps = eps_hat / sqrt(1 - beta2**t) (book, Adam, Eq. (17))."""
     g, m, v, theta = sp.symbols("g m v theta", positive=True)
     b1, b2 = sp.Rational(9, 10), sp.Rational(999, 1000)
     for step in (1, 2, 7):

@@ -2,14 +2,15 @@
 
 Weight decay: L2 regularisation versus decoupled weight decay, and how to convert settings.
 
-Chapter "adamw" of the book. Symbols: :math:`\\eta` is the learning rate, :math:`\\lambda` the
-``weight_decay`` argument of ``adamcode``/PyTorch/Optax/Keras (decay :math:`\\eta\\lambda` per step),
-:math:`\\lambda_p` the weight decay of Loshchilov and Hutter (2019), :math:`\\alpha` their base
-learning rate and :math:`\\eta_t` their schedule multiplier.
+Chapter "adamw" of the book. Symbols: :math:`\\eta` is the (base) learning rate (Loshchilov and
+Hutter write :math:`\\alpha`), :math:`\\eta_t = \\eta\\zeta_t` the learning rate at step :math:`t`,
+:math:`\\zeta_t` the paper's schedule multiplier (they write :math:`\\eta_t`), :math:`\\lambda` the
+``weight_decay`` argument of ``adamcode``/PyTorch/Optax/Keras (decay :math:`\\eta_t\\lambda` per
+step) and :math:`\\lambda_p` the weight decay of Loshchilov and Hutter (2019).
 
 * :func:`decoupled_sgd_step` -- their Eq. (1), ``(1 - lambda_p) theta - lr g``.
 * :func:`l2_equivalent_for_sgd` -- their Proposition 1, ``lambda' = lambda_p / lr``.
-* :func:`paper_to_framework` and :func:`framework_to_paper` -- ``lambda = lambda_p / alpha``.
+* :func:`paper_to_framework` and :func:`framework_to_paper` -- ``lambda = lambda_p / lr``.
 * :func:`alternating_gradient` -- a zero-mean gradient of a chosen size per coordinate.
 """
 from __future__ import annotations
@@ -22,28 +23,30 @@ import numpy as np
 from .. import _validate
 
 
-def paper_to_framework(lambda_p: float, alpha: float) -> float:
+def paper_to_framework(lambda_p: float, lr: float) -> float:
     """The ``weight_decay`` of PyTorch/Optax/Keras AdamW that reproduces the paper's ``lambda_p``.
 
-    The paper decays by ``eta_t * lambda_p`` per step, the frameworks by ``lr_t * weight_decay``
-    with ``lr_t = alpha * eta_t``, so ``weight_decay = lambda_p / alpha`` (book, AdamW,
-    Eq. (9)). ``alpha`` must be > 0 and ``lambda_p`` >= 0.
+    The paper decays by ``zeta_t * lambda_p`` per step (``zeta_t`` its schedule multiplier), the
+    frameworks by ``lr_t * weight_decay`` with ``lr_t = lr * zeta_t``, so
+    ``weight_decay = lambda_p / lr`` (book, AdamW, "The paper's schedule multiplier versus
+    lr x weight_decay"). ``lr`` is the paper's base learning rate (its ``alpha``), > 0;
+    ``lambda_p`` >= 0.
     """
     lambda_p = _validate.nonnegative("lambda_p", lambda_p, "weight decay")
-    return lambda_p / _validate.positive("alpha", alpha, "learning rate")
+    return lambda_p / _validate.positive("lr", lr, "learning rate")
 
 
-def framework_to_paper(weight_decay: float, alpha: float) -> float:
-    """The paper's ``lambda_p = alpha * weight_decay`` for a framework's ``weight_decay`` and base lr ``alpha``."""
+def framework_to_paper(weight_decay: float, lr: float) -> float:
+    """The paper's ``lambda_p = lr * weight_decay`` for a framework's ``weight_decay`` and base ``lr`` (> 0)."""
     weight_decay = _validate.weight_decay(weight_decay)
-    return _validate.positive("alpha", alpha, "learning rate") * weight_decay
+    return _validate.positive("lr", lr, "learning rate") * weight_decay
 
 
 def l2_equivalent_for_sgd(lambda_p: float, lr: float) -> float:
     """Proposition 1 of Loshchilov and Hutter: the L2 coefficient ``lambda' = lambda_p / lr``.
 
     Plain SGD with decoupled decay, ``theta <- (1 - lambda_p) theta - lr g``, takes exactly the
-    steps of SGD on ``L + lambda'/2 ||theta||^2`` (book, AdamW, Eq. (6)). No such coefficient
+    steps of SGD on ``L + lambda'/2 ||theta||^2`` (book, AdamW, section "Plain SGD: the two coincide"). No such coefficient
     exists for Adam.
     """
     lambda_p = _validate.nonnegative("lambda_p", lambda_p, "weight decay")

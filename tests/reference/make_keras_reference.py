@@ -3,7 +3,7 @@
 ``adamcode.Adam(eps_placement="eps_hat")`` claims to be Keras's Adam, the form of section 2 of
 Kingma and Ba with :math:`\\hat\\epsilon` added to :math:`\\sqrt{v_t}` of the *uncorrected*
 second moment and the bias corrections folded into the step size
-:math:`\\alpha_t = \\eta\\sqrt{1-\\beta_2^t}/(1-\\beta_1^t)` (book, adam, Eq. (15)). Keras 3's
+:math:`\\alpha_t = \\eta\\sqrt{1-\\beta_2^t}/(1-\\beta_1^t)` (book, adam, Eq. (16)). Keras 3's
 ``keras.optimizers.Adam.update_step`` (checked in keras 3.15: ``alpha = lr * sqrt(1 -
 beta_2_power) / (1 - beta_1_power)``, ``variable -= m * alpha / (sqrt(v) + epsilon)``, AMSGrad
 as the maximum of the raw ``v``) computes exactly that. Its ``weight_decay`` is decoupled
