@@ -229,15 +229,16 @@ def adam_ratio_supremum(beta1, beta2, t):
 
 
 def momentum_iteration_matrix(lr, beta, lam, form="heavy_ball"):
-    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * x**2`` (book, momentum chapter).
+    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * c**2`` (book, momentum chapter, Eq. (11)).
 
-    ``form="heavy_ball"``: torch's SGD with dampening 0 (``b = beta b + g``, ``x = x - lr b``),
-    acting on the column ``(x_{t-1}, b_{t-1})``::
+    ``lam`` is the curvature (the book's ``h``, an eigenvalue of the Hessian). ``form="heavy_ball"``:
+    torch's SGD with dampening 0 (``z = beta z + g``, ``c = c - lr z``), acting on the column
+    ``(c_{t-1}, z_{t-1})``::
 
-        [x_t]   [1 - lr*lam   -lr*beta] [x_{t-1}]
-        [b_t] = [   lam          beta ] [b_{t-1}]
+        [c_t]   [1 - lr*lam   -lr*beta] [c_{t-1}]
+        [z_t] = [   lam          beta ] [z_{t-1}]
 
-    ``form="ema"``: :class:`adamcode.Momentum` (``v = beta v + (1-beta) g``), on ``(x, v)``.
+    ``form="ema"``: :class:`adamcode.Momentum` (``m = beta m + (1-beta) g``), on ``(c, m)``.
     The iteration converges iff both eigenvalues of ``R`` have modulus < 1; for the heavy-ball
     form that is ``0 < lr*lam < 2*(1 + beta)`` with ``0 <= beta < 1``.
     """
@@ -304,15 +305,16 @@ def gradient_descent_optimal_parameters(mu, L):
     return 2 / (L + mu), (L - mu) / (L + mu)
 
 
-def heavy_ball_step(theta, V, g, lr, gamma):
+def heavy_ball_step(theta, V, g, lr, beta):
     """One step of the heavy-ball form of source document 004 (book, momentum chapter, Eq. (1)). Keys ``g``, ``V``, ``theta``.
 
-    ``V = gamma * V + lr * g`` and ``theta - V``: the learning rate multiplies the gradient
+    ``V = beta * V + lr * g`` and ``theta - V`` (source document 004 writes gamma for the momentum
+    coefficient beta): the learning rate multiplies the gradient
     *inside* the velocity (Sutskever et al. 2013, Keras), whereas torch.optim.SGD applies it to
     the buffer on the way out (:func:`sgd_step`). With a constant ``lr`` both give the same
     parameters, with ``V = lr * momentum_buffer``; under a learning-rate schedule they differ.
     """
-    V_new = gamma * V + lr * g
+    V_new = beta * V + lr * g
     return {"g": g, "V": V_new, "theta": theta - V_new}
 
 
@@ -326,8 +328,9 @@ def sutskever_step(theta, v, grad, lr, momentum):
         theta  <- theta + v
 
     Keys ``lookahead`` (the point the gradient was taken at), ``g``, ``v`` and ``theta``.
-    torch.optim.SGD(nesterov=True) runs the same iteration on the look-ahead points
-    ``theta + momentum * v``, with buffer ``-v / lr`` (proved in the chapter).
+    Sutskever's velocity is ``v = -V`` of the book's heavy-ball form and his momentum the book's
+    ``beta``. torch.optim.SGD(nesterov=True) runs the same iteration on the look-ahead points
+    ``theta + momentum * v``, with buffer ``-v / lr`` (proved in the chapter, Eq. (21)).
     """
     if not callable(grad):
         raise ValueError(f"Invalid grad: grad={grad!r} (must be a callable returning the gradient at a point)")
@@ -338,13 +341,13 @@ def sutskever_step(theta, v, grad, lr, momentum):
 
 
 def nesterov_iteration_matrix(lr, momentum, lam):
-    """The 2x2 matrix of torch's Nesterov SGD on ``lam/2 * x**2`` (book, momentum chapter).
+    """The 2x2 matrix of torch's Nesterov SGD on ``lam/2 * c**2`` (book, momentum chapter, Eq. (22)).
 
-    On the column ``(x_{t-1}, b_{t-1})``, with ``b = momentum * b + g`` and
-    ``x = x - lr * (g + momentum * b)``::
+    On the column ``(c_{t-1}, z_{t-1})``, with ``z = momentum * z + g`` and
+    ``c = c - lr * (g + momentum * z)``::
 
-        [x_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [x_{t-1}]
-        [b_t] = [          lam                   momentum   ] [b_{t-1}]
+        [c_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [c_{t-1}]
+        [z_t] = [          lam                   momentum   ] [z_{t-1}]
 
     Its characteristic polynomial is
     ``s**2 - (1 + momentum)(1 - lr*lam) s + momentum (1 - lr*lam)``.
