@@ -336,3 +336,169 @@ def softmax_regression(X=None, y=None, l2: float = 0.0, standardize: bool = True
             raise ValueError(f"Invalid X: a column is constant (std={std!r}); it cannot be standardised")
         X = (X - mean) / std
     return SoftmaxRegression(X=X, y=y, n_classes=int(y.max()) + 1, l2=float(l2), mean=mean, std=std)
+
+
+# --- Stochastic problems: chapters stochastic and schedules (issue 14) ---------------------------
+
+
+@dataclass(frozen=True)
+class LeastSquares:
+    """A finite sum ``L(theta) = (1/N) Sum_i l_i(theta)`` with ``l_i = (x_i . theta - y_i)**2``.
+
+    ``X`` is ``(N, d)`` (one example per row), ``y`` is ``(N,)``. The gradient is
+    ``(2/N) X^T (X theta - y)``; :meth:`example_grads` gives the ``N`` per-example gradients
+    ``2 (x_i . theta - y_i) x_i`` whose mean it is, from which :func:`minibatch_grad` draws
+    (chapter stochastic). The Hessian ``H = (2/N) X^T X`` is constant.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    theta0: np.ndarray
+
+    @property
+    def N(self) -> int:
+        return len(self.y)
+
+    def residuals(self, theta) -> np.ndarray:
+        return self.X @ np.asarray(theta, dtype=float) - self.y
+
+    def loss(self, theta) -> float:
+        """``(1/N) Sum_i (x_i . theta - y_i)**2``."""
+        return float(np.mean(self.residuals(theta) ** 2))
+
+    def grad(self, theta) -> np.ndarray:
+        """The full gradient ``(2/N) X^T (X theta - y)``, the mean of :meth:`example_grads`."""
+        return 2.0 * self.X.T @ self.residuals(theta) / self.N
+
+    def example_grads(self, theta, idx=None) -> np.ndarray:
+        """The ``(N, d)`` per-example gradients ``2 (x_i . theta - y_i) x_i`` (only rows ``idx`` if given)."""
+        X, y = (self.X, self.y) if idx is None else (self.X[idx], self.y[idx])
+        return 2.0 * (X @ np.asarray(theta, dtype=float) - y)[:, None] * X
+
+    def minibatch_grads(self, theta, idx) -> np.ndarray:
+        """Row ``r`` of ``theta`` ``(R, d)``: the mean gradient of the examples ``idx[r]`` (``idx`` is ``(R, B)``)."""
+        X = self.X[idx]                                            # (R, B, d)
+        r = (X @ np.asarray(theta, dtype=float)[:, :, None])[:, :, 0] - self.y[idx]
+        return 2.0 * (r[:, None, :] @ X)[:, 0, :] / idx.shape[1]
+
+    def losses(self, thetas) -> np.ndarray:
+        """The loss at every row of ``thetas`` (any leading shape, last axis ``d``)."""
+        r = np.asarray(thetas, dtype=float) @ self.X.T - self.y
+        return np.mean(r * r, axis=-1)
+
+    def hessian(self) -> np.ndarray:
+        return 2.0 * self.X.T @ self.X / self.N
+
+    def solution(self) -> np.ndarray:
+        """The least-squares minimiser ``theta*``."""
+        return np.linalg.lstsq(self.X, self.y, rcond=None)[0]
+
+
+def least_squares(X, y, theta0=None) -> LeastSquares:
+    """A :class:`LeastSquares` problem; ``X`` may be 1-D (``N`` inputs ``x_i``), then the model is
+    ``w x + b`` with ``theta = [w, b]`` as in :func:`linear_regression` (columns ``[x, 1]``)."""
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim == 1:
+        X = np.column_stack([X, np.ones_like(X)])
+    if X.ndim != 2 or y.shape != (X.shape[0],) or X.shape[0] == 0:
+        raise ValueError(f"Invalid data: X.shape={X.shape}, y.shape={y.shape} (need (N, d) or (N,), and (N,))")
+    theta0 = np.zeros(X.shape[1]) if theta0 is None else np.asarray(theta0, dtype=float)
+    if theta0.shape != (X.shape[1],):
+        raise ValueError(f"Invalid theta0: theta0.shape={theta0.shape} (need ({X.shape[1]},))")
+    return LeastSquares(X=X, y=y, theta0=theta0)
+
+
+def noisy_linear_regression(N: int = 200, sigma: float = 1.0, seed: int = 0) -> LeastSquares:
+    """Source document 002's problem with more data and noisy targets (chapter stochastic).
+
+    ``x_i`` uniform on [1, 5] (002's range), ``y_i = 2 x_i + sigma * noise_i`` with standard
+    normal noise, both from ``numpy.random.default_rng(seed)``; ``theta = [w, b]`` starts at
+    002's ``[0.5, 0]``.
+    """
+    from . import _validate
+    _validate.integer("N", N, 2)
+    sigma = _validate.nonnegative("sigma", sigma, "noise level")
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(1.0, 5.0, N)
+    y = 2.0 * x + sigma * rng.standard_normal(N)
+    return least_squares(x, y, theta0=np.array([0.5, 0.0]))
+
+
+def sparse_linear_regression(frequencies=(0.5, 0.5, 0.05, 0.05, 0.005, 0.005), N: int = 4000,
+                             sigma: float = 0.1, seed: int = 0) -> LeastSquares:
+    """Binary features, feature ``j`` present (= 1) with probability ``frequencies[j]`` (chapter stochastic).
+
+    ``y = X theta_true + sigma * noise`` with ``theta_true = [1, -1, 1, -1, ...]``; every
+    feature is present in at least one example. Rare features are AdaGrad's original use case
+    (Duchi, Hazan and Singer 2011).
+    """
+    from . import _validate
+    _validate.integer("N", N, 1)
+    p = np.asarray(frequencies, dtype=float)
+    if p.ndim != 1 or p.size == 0 or not np.all((p > 0) & (p <= 1)):
+        raise ValueError(f"Invalid frequencies: frequencies={frequencies!r} (each must be in (0, 1])")
+    sigma = _validate.nonnegative("sigma", sigma, "noise level")
+    rng = np.random.default_rng(seed)
+    X = (rng.random((N, p.size)) < p).astype(float)
+    X[rng.integers(0, N, p.size), np.arange(p.size)] = 1.0
+    theta_true = np.where(np.arange(p.size) % 2 == 0, 1.0, -1.0)
+    y = X @ theta_true + sigma * rng.standard_normal(N)
+    return least_squares(X, y)
+
+
+class MinibatchGradient:
+    """``grad(theta)``: the mean of ``batch_size`` per-example gradients, a fresh minibatch per call.
+
+    The minibatch is drawn uniformly from the ``N`` examples, without replacement inside one
+    minibatch (``replace=False``, the default: no example twice in a batch) or with replacement,
+    independently at every call, from ``numpy.random.default_rng(seed)``: the same seed gives
+    the same minibatches on every machine. It is an unbiased estimate of
+    ``problem.grad(theta)`` with covariance ``Sigma / B`` (with replacement) or
+    ``Sigma / B * (N - B) / (N - 1)`` (without), where ``Sigma`` is the covariance of the
+    per-example gradients (chapter stochastic).
+
+    ``theta`` of shape ``(R, d)`` is ``R`` independent runs at once (the optimizers work element
+    by element, so an ``(R, d)`` parameter array is ``R`` runs): each row gets its own minibatch.
+    """
+
+    def __init__(self, problem, batch_size: int, seed: int = 0, replace: bool = False):
+        from . import _validate
+        if not hasattr(problem, "example_grads"):
+            raise ValueError(f"Invalid problem: {type(problem).__name__} has no example_grads(theta)")
+        self.problem = problem
+        self.N = len(problem.example_grads(problem.theta0))
+        self.batch_size = _validate.integer("batch_size", batch_size, 1)
+        self.replace = bool(replace)
+        if not self.replace and self.batch_size > self.N:
+            raise ValueError(f"Invalid batch_size: batch_size={batch_size!r} (at most N={self.N} without replacement)")
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+
+    def sample(self, runs: int = 1) -> np.ndarray:
+        """The indices of the next ``runs`` minibatches, shape ``(runs, batch_size)``.
+
+        With replacement: independent uniform integers. Without: the indices of the
+        ``batch_size`` smallest of ``N`` independent uniform numbers, a uniform random subset.
+        """
+        N, B, rng = self.N, self.batch_size, self.rng
+        if self.replace:
+            return rng.integers(0, N, (runs, B))
+        keys = rng.random((runs, N))
+        if B == N:
+            return np.broadcast_to(np.arange(N), (runs, N)).copy()
+        return np.argpartition(keys, B - 1, axis=1)[:, :B]
+
+    def __call__(self, theta) -> np.ndarray:
+        theta = np.asarray(theta, dtype=float)
+        if theta.ndim == 1:
+            return self.problem.example_grads(theta, self.sample(1)[0]).mean(axis=0)
+        idx = self.sample(len(theta))
+        if hasattr(self.problem, "minibatch_grads"):
+            return self.problem.minibatch_grads(theta, idx)
+        return np.stack([self.problem.example_grads(th, ix).mean(axis=0) for th, ix in zip(theta, idx)])
+
+
+def minibatch_grad(problem, batch_size: int, seed: int = 0, replace: bool = False) -> MinibatchGradient:
+    """A new :class:`MinibatchGradient` for ``problem`` (pass it to :func:`adamcode.run` as ``grad``)."""
+    return MinibatchGradient(problem, batch_size, seed=seed, replace=replace)

@@ -12,7 +12,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 # Chapter slugs are the pages' URLs (book/en/<slug>.html), which lecturers cite: they must not change.
-STABLE_SLUGS = ["gradient-descent", "momentum", "rmsprop", "adam", "adamw", "beyond-adam", "comparison",
+STABLE_SLUGS = ["gradient-descent", "momentum", "rmsprop", "adam", "adamw", "stochastic", "schedules", "beyond-adam", "comparison",
                 "memory-and-speed", "api"]
 
 

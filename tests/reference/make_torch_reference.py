@@ -3,7 +3,8 @@
 Run it in a separate environment that has torch (never add torch to requirements.txt)::
 
     python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch==2.13.0 numpy
-    /tmp/torchvenv/bin/python tests/reference/make_torch_reference.py
+    /tmp/torchvenv/bin/python tests/reference/make_torch_reference.py      # both files
+    /tmp/torchvenv/bin/python tests/reference/make_torch_reference.py 2    # torch_trajectories_radam_adadelta.npz only
 
 The problem is a noisy, ill-conditioned quadratic in ``DIM`` dimensions: Hessian
 ``A = Q diag(eigenvalues) Q^T`` with eigenvalues from 1e-2 to 1e2 (condition number 1e4) and a
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import sys
 
 import numpy as np
 import torch
@@ -76,6 +78,22 @@ CASES = [
      dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True), None, None),
 ]
 
+# Issue 14 (chapter schedules): RAdam and Adadelta. They are stored in a second file, because
+# regenerating torch_trajectories.npz on another machine does not reproduce its problem bit for
+# bit (A = Q diag Q^T goes through the BLAS), and the cases above must stay as recorded.
+CASES_2 = [
+    ("RAdam", "RAdam", dict(lr=0.05), None, None),
+    ("RAdam betas eps", "RAdam", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6), None, None),
+    ("RAdam beta2 0.9", "RAdam", dict(lr=0.02, betas=(0.9, 0.9)), None, None),
+    ("RAdam weight_decay", "RAdam", dict(lr=0.05, weight_decay=0.1), None, None),
+    ("RAdam decoupled_weight_decay", "RAdam",
+     dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True), None, None),
+    ("Adadelta", "Adadelta", dict(), None, None),
+    ("Adadelta rho eps", "Adadelta", dict(rho=0.95, eps=1e-4), None, None),
+    ("Adadelta lr weight_decay", "Adadelta", dict(lr=0.5, rho=0.8, weight_decay=0.1), None, None),
+]
+OUT_2 = OUT.with_name("torch_trajectories_radam_adadelta.npz")
+
 
 def problem():
     rng = np.random.default_rng(SEED)
@@ -107,6 +125,15 @@ def torch_trajectory(cls_name, kwargs, A, b, theta0, noise):
 
 
 def main():
+    """``python make_torch_reference.py [all|1|2]``: write both files (default), or only the first/second."""
+    which = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if which in ("all", "1"):
+        write(CASES, OUT)
+    if which in ("all", "2"):
+        write(CASES_2, OUT_2)
+
+
+def write(CASES, OUT):
     torch.set_default_dtype(torch.float64)
     A, b, theta0, noise = problem()
     arrays = dict(A=A, b=b, theta0=theta0, noise=noise)
