@@ -1,12 +1,12 @@
 """Adafactor (Shazeer and Stern, 2018), chapter "memory-and-speed" of the book.
 
-torch.optim.Adafactor's form. With gradient :math:`g_t`, ``beta2_decay`` :math:`\\tau \\le 0`,
-``eps = (eps1, eps2)`` :math:`(\\epsilon_1, \\epsilon_2)`, clipping threshold :math:`d`,
-learning rate :math:`\\eta` and weight decay :math:`\\lambda`, one step is
+torch.optim.Adafactor's form. With gradient :math:`g_t`, exponent ``beta2_decay`` :math:`\\le 0`
+(default :math:`-0.8`; PyTorch's documentation writes :math:`\\tau`),
+``eps = (eps1, eps2)`` :math:`(\\epsilon_1, \\epsilon_2)`, clipping threshold :math:`d`, learning rate :math:`\\eta` and weight decay :math:`\\lambda`, one step is
 
 .. math::
 
-   \\beta_{2,t} &= 1 - t^{\\tau}, \\qquad \\eta_t = \\min(\\eta, 1/\\sqrt t), \\qquad
+   \\beta_{2,t} &= 1 - t^{\\mathtt{beta2\\_decay}}, \\qquad \\eta_t = \\min(\\eta, 1/\\sqrt t), \\qquad
    \\text{step size} = \\eta_t \\max(\\epsilon_2, \\operatorname{RMS}(\\theta_{t-1})) \\\\
    \\theta &\\leftarrow \\theta_{t-1}(1 - \\eta\\lambda) \\\\
    v_t &= \\beta_{2,t} v_{t-1} + (1-\\beta_{2,t})\\, g_t^2
@@ -17,9 +17,9 @@ learning rate :math:`\\eta` and weight decay :math:`\\lambda`, one step is
         \\quad\\text{(a matrix)} \\\\
    \\tilde v_{t,ij} &= v^{\\mathrm{row}}_{t,i}\\, v^{\\mathrm{col}}_{t,j} / \\max(\\operatorname{mean}_i v^{\\mathrm{row}}_{t,i}, \\epsilon_1)
         \\quad\\text{(the rank-1 estimate of } v_t) \\\\
-   \\xi_t &= g_t / \\sqrt{\\max(\\tilde v_t, \\epsilon_1^2)}, \\qquad
-   \\hat \\xi_t = \\xi_t / \\max(1, \\operatorname{RMS}(\\xi_t)/d) \\\\
-   \\theta_t &= \\theta - \\text{step size}\\cdot \\hat \\xi_t
+   U_t &= g_t / \\sqrt{\\max(\\tilde v_t, \\epsilon_1^2)}, \\qquad
+   \\hat U_t = U_t / \\max(1, \\operatorname{RMS}(U_t)/d) \\\\
+   \\theta_t &= \\theta - \\text{step size}\\cdot \\hat U_t
 """
 from __future__ import annotations
 
@@ -66,9 +66,9 @@ class Adafactor(Optimizer):
                   v_col <- beta2_t * v_col + (1 - beta2_t) * mean(g**2, axis=-2)
                   v_tilde = outer(v_row, v_col) / max(mean(v_row), eps1)
         vector:   v <- beta2_t * v + (1 - beta2_t) * g**2;  v_tilde = v
-        xi        = g / sqrt(max(v_tilde, eps1**2))
-        xi_hat    = xi / max(1, RMS(xi) / d)               (update clipping)
-        theta    <- theta - step_size * xi_hat
+        U         = g / sqrt(max(v_tilde, eps1**2))
+        U_hat     = U / max(1, RMS(U) / d)                 (update clipping)
+        theta    <- theta - step_size * U_hat
 
     A parameter with two or more dimensions is factored over its last two axes: it keeps a row
     factor and a column factor (``n1 + n2`` numbers for an ``n1 x n2`` matrix) instead of the
@@ -76,10 +76,10 @@ class Adafactor(Optimizer):
     argument) adds the optional one of Shazeer and Stern (their section 7), as an EMA of the
     clipped update::
 
-        m     <- beta1 * m + (1 - beta1) * xi_hat
+        m     <- beta1 * m + (1 - beta1) * U_hat
         theta <- theta - step_size * m
 
-    (Hugging Face's Adafactor averages ``step_size * xi_hat`` instead; the two agree while the
+    (Hugging Face's Adafactor averages ``step_size * U_hat`` instead; the two agree while the
     step size is constant.) ``maximize`` and ``foreach`` of torch are not provided.
 
     Parameters
@@ -88,7 +88,7 @@ class Adafactor(Optimizer):
         Upper bound eta of the relative step size ``min(lr, 1/sqrt(t))``, and the rate of the
         weight decay, >= 0; or a schedule ``lr(t)`` giving eta_t for step t = 1, 2, ...
     beta2_decay : float, default -0.8
-        Exponent tau of ``beta2_t = 1 - t**tau``, <= 0.
+        Exponent of ``beta2_t = 1 - t**beta2_decay``, <= 0 (PyTorch's documentation writes tau).
     eps : (float or None, float), default (None, 1e-3)
         ``eps1`` floors the second-moment estimate (``None``: the machine epsilon of the
         parameters' dtype); ``eps2`` floors the parameters' RMS in the step size. Each >= 0.

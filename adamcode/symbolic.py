@@ -428,9 +428,9 @@ def adafactor_step(theta, g, t, v=None, v_row=None, v_col=None, lr=sp.Rational(1
     column factor ``v_col`` (a row of ``n2``), a vector (``n x 1`` or ``1 x n``) the full ``v``.
     ``eps1`` defaults to float64's machine epsilon ``2**-52``, as torch's ``eps=(None, ...)``.
 
-    Keys ``beta2_t`` (:math:`1 - t^\\tau`), ``eta_t`` (:math:`\\min(\\eta, 1/\\sqrt t)`), ``step_size``,
+    Keys ``beta2_t`` (``1 - t**beta2_decay``), ``eta_t`` (:math:`\\min(\\eta, 1/\\sqrt t)`), ``step_size``,
     ``v_row``, ``v_col``, ``v`` (``None`` where not kept), ``v_tilde`` (the estimate of the second
-    moment the step divides by), ``xi``, ``xi_hat`` (clipped), ``m`` (``beta1`` given, else ``None``)
+    moment the step divides by), ``xi``, ``xi_hat`` (the book's :math:`U_t` and the clipped :math:`\\hat U_t`), ``m`` (``beta1`` given, else ``None``)
     and ``theta``.
     """
     theta, g = sp.Matrix(theta), sp.Matrix(g)
