@@ -233,9 +233,9 @@ def momentum_iteration_matrix(lr, beta, lam, form="heavy_ball"):
 
     ``lam`` is the curvature (the book's ``h``, an eigenvalue of the Hessian). ``form="heavy_ball"``:
     torch's SGD with dampening 0 (``z = beta z + g``, ``c = c - lr z``), acting on the column
-    ``(c_{t-1}, z_{t-1})``::
+    ``(e_{t-1}, z_{t-1})``::
 
-        [c_t]   [1 - lr*lam   -lr*beta] [c_{t-1}]
+        [e_t]   [1 - lr*lam   -lr*beta] [e_{t-1}]
         [z_t] = [   lam          beta ] [z_{t-1}]
 
     ``form="ema"``: :class:`adamcode.Momentum` (``m = beta m + (1-beta) g``), on ``(c, m)``.
@@ -343,10 +343,10 @@ def sutskever_step(theta, v, grad, lr, momentum):
 def nesterov_iteration_matrix(lr, momentum, lam):
     """The 2x2 matrix of torch's Nesterov SGD on ``lam/2 * c**2`` (book, momentum chapter, Eq. (22)).
 
-    On the column ``(c_{t-1}, z_{t-1})``, with ``z = momentum * z + g`` and
+    On the column ``(e_{t-1}, z_{t-1})``, with ``z = momentum * z + g`` and
     ``c = c - lr * (g + momentum * z)``::
 
-        [c_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [c_{t-1}]
+        [e_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [e_{t-1}]
         [z_t] = [          lam                   momentum   ] [z_{t-1}]
 
     Its characteristic polynomial is
