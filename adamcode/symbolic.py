@@ -229,10 +229,10 @@ def adam_ratio_supremum(beta1, beta2, t):
 
 
 def momentum_iteration_matrix(lr, beta, lam, form="heavy_ball"):
-    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * c**2`` (book, momentum chapter, Eq. (11)).
+    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * e**2`` (book, momentum chapter, Eq. (11)).
 
     ``lam`` is the curvature (the book's ``h``, an eigenvalue of the Hessian). ``form="heavy_ball"``:
-    torch's SGD with dampening 0 (``z = beta z + g``, ``c = c - lr z``), acting on the column
+    torch's SGD with dampening 0 (``z = beta z + g``, ``e = e - lr z``), acting on the column
     ``(e_{t-1}, z_{t-1})``::
 
         [e_t]   [1 - lr*lam   -lr*beta] [e_{t-1}]
