@@ -17,12 +17,14 @@ is imported on first use, so ``import adamcode`` stays fast.
 The optimizers carry torch.optim's class names, arguments, defaults and update rules
 (``SGD``, ``Adagrad``, ``RMSprop``, ``Adam``, ``AdamW``, ``Adamax``, ``NAdam``), plus
 ``Momentum`` (the EMA form of the source documents) and ``Lion``; ``RAdam`` and ``Adadelta``
-(chapter schedules). ``adamcode.schedules`` holds torch's learning-rate schedules as callables.
+(chapter schedules); ``Adafactor`` and ``Muon`` (torch.optim's, chapters memory-and-speed and
+beyond-adam). ``adamcode.schedules`` holds torch's learning-rate schedules as callables.
 """
 import importlib
 
 from . import chapters, datasets, problems, schedules, variants
 from .adadelta import Adadelta, AdadeltaState
+from .adafactor import Adafactor, AdafactorState
 from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState
 from .adamax import Adamax, AdamaxState
@@ -30,6 +32,7 @@ from .adamw import AdamW
 from .base import Optimizer, State
 from .lion import Lion, LionState
 from .momentum import Momentum, MomentumState
+from .muon import Muon, MuonState
 from .nadam import NAdam, NAdamState
 from .radam import RAdam, RAdamState
 from .rmsprop import RMSprop, RMSpropState
@@ -40,6 +43,7 @@ __all__ = [
     "SGD", "SGDState", "Momentum", "MomentumState", "Adagrad", "AdagradState",
     "RMSprop", "RMSpropState", "Adam", "AdamState", "AdamW", "Adamax", "AdamaxState",
     "NAdam", "NAdamState", "RAdam", "RAdamState", "Adadelta", "AdadeltaState", "Lion", "LionState",
+    "Adafactor", "AdafactorState", "Muon", "MuonState",
     "Optimizer", "State", "Trajectory", "run", "OnlineRun", "run_online",
     "datasets", "problems", "schedules", "symbolic", "variants", "chapters",
 ]

@@ -23,12 +23,12 @@ class Lion(Optimizer):
     learning rate :math:`\\eta` (``lr``; :math:`\\eta_t` = ``lr(t)`` for a schedule) and
     :math:`\\lambda` = ``weight_decay``, step :math:`t` is::
 
-        c      = beta_c * m + (1 - beta_c) * g        (interpolation used for the step)
+        g~     = beta_c * m + (1 - beta_c) * g        (the book's tilde g_t, the paper's c_t)
         theta <- theta * (1 - eta_t * lambda)         (decoupled weight decay)
-        theta <- theta - eta_t * sign(c)              (every coordinate moves by exactly eta_t)
+        theta <- theta - eta_t * sign(g~)             (every coordinate moves by exactly eta_t)
         m     <- beta * m + (1 - beta) * g            (the one state buffer)
 
-    that is ``theta <- theta - eta_t * (sign(c) + lambda * theta)``. One buffer instead of
+    that is ``theta <- theta - eta_t * (sign(g~) + lambda * theta)``. One buffer instead of
     Adam's two; ``sign(0) = 0``.
 
     Parameters

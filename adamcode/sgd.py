@@ -25,13 +25,13 @@ class SGD(Optimizer):
 
     Chapters gradient-descent (``momentum=0``) and momentum. In the book's notation, with learning
     rate :math:`\\eta` (``lr``; :math:`\\eta_t` = ``lr(t)`` for a schedule), momentum coefficient
-    :math:`\\beta` (``momentum``, torch's :math:`\\mu`), dampening :math:`\\tau` (``dampening``),
+    :math:`\\beta` (``momentum``, torch's :math:`\\mu`), ``dampening`` (PyTorch's documentation writes :math:`\\tau`),
     :math:`\\lambda` = ``weight_decay`` and PyTorch's momentum buffer :math:`z_t`
     (``momentum_buffer``; PyTorch's documentation writes :math:`b_t`), step :math:`t` is::
 
         g      <- g + lambda * theta                  (L2 regularisation)
         z      <- g                                   at the first step (t = 1): no dampening
-        z      <- beta * z + (1 - tau) * g            at every later step
+        z      <- beta * z + (1 - dampening) * g      at every later step
         d       = g + beta * z   if nesterov else z   (d = g when beta = 0)
         theta  <- theta - eta_t * d
 
@@ -46,7 +46,7 @@ class SGD(Optimizer):
     momentum : float, default 0
         Momentum coefficient beta, >= 0 (0 turns the buffer off).
     dampening : float, default 0
-        Dampening tau of the gradient in the buffer update (any finite number, as in torch);
+        Dampening of the gradient in the buffer update (any finite number, as in torch);
         not applied at the first step.
     weight_decay : float, default 0
         L2 penalty lambda, >= 0.

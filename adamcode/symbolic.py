@@ -13,7 +13,8 @@ Derivation helpers: :func:`bias_correction`, :func:`ema_unrolled`, :func:`ema_we
 :func:`adam_ratio_supremum`, :func:`momentum_iteration_matrix`,
 :func:`heavy_ball_optimal_parameters`, :func:`nadam_mu`, :func:`linear_regression_loss`,
 :func:`gradient_descent_error_matrix`, :func:`gradient_descent_optimal_parameters`,
-:func:`nesterov_iteration_matrix`. Other forms of momentum (chapter momentum): :func:`heavy_ball_step`
+:func:`nesterov_iteration_matrix`, :func:`ns_polynomial`, :func:`newton_schulz`. Whole-matrix rules
+(their step depends on every coordinate): :func:`adafactor_step`, :func:`muon_step`. Other forms of momentum (chapter momentum): :func:`heavy_ball_step`
 (source document 004's form) and :func:`sutskever_step` (Nesterov's look-ahead form).
 """
 from __future__ import annotations
@@ -228,15 +229,16 @@ def adam_ratio_supremum(beta1, beta2, t):
 
 
 def momentum_iteration_matrix(lr, beta, lam, form="heavy_ball"):
-    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * x**2`` (book, momentum chapter).
+    """The 2x2 matrix ``R`` of momentum on the quadratic ``lam/2 * e**2`` (book, momentum chapter, Eq. (11)).
 
-    ``form="heavy_ball"``: torch's SGD with dampening 0 (``b = beta b + g``, ``x = x - lr b``),
-    acting on the column ``(x_{t-1}, b_{t-1})``::
+    ``lam`` is the curvature (the book's ``h``, an eigenvalue of the Hessian). ``form="heavy_ball"``:
+    torch's SGD with dampening 0 (``z = beta z + g``, ``e = e - lr z``), acting on the column
+    ``(e_{t-1}, z_{t-1})``::
 
-        [x_t]   [1 - lr*lam   -lr*beta] [x_{t-1}]
-        [b_t] = [   lam          beta ] [b_{t-1}]
+        [e_t]   [1 - lr*lam   -lr*beta] [e_{t-1}]
+        [z_t] = [   lam          beta ] [z_{t-1}]
 
-    ``form="ema"``: :class:`adamcode.Momentum` (``v = beta v + (1-beta) g``), on ``(x, v)``.
+    ``form="ema"``: :class:`adamcode.Momentum` (``m = beta m + (1-beta) g``), on ``(c, m)``.
     The iteration converges iff both eigenvalues of ``R`` have modulus < 1; for the heavy-ball
     form that is ``0 < lr*lam < 2*(1 + beta)`` with ``0 <= beta < 1``.
     """
@@ -303,15 +305,16 @@ def gradient_descent_optimal_parameters(mu, L):
     return 2 / (L + mu), (L - mu) / (L + mu)
 
 
-def heavy_ball_step(theta, V, g, lr, gamma):
+def heavy_ball_step(theta, V, g, lr, beta):
     """One step of the heavy-ball form of source document 004 (book, momentum chapter, Eq. (1)). Keys ``g``, ``V``, ``theta``.
 
-    ``V = gamma * V + lr * g`` and ``theta - V``: the learning rate multiplies the gradient
+    ``V = beta * V + lr * g`` and ``theta - V`` (source document 004 writes gamma for the momentum
+    coefficient beta): the learning rate multiplies the gradient
     *inside* the velocity (Sutskever et al. 2013, Keras), whereas torch.optim.SGD applies it to
     the buffer on the way out (:func:`sgd_step`). With a constant ``lr`` both give the same
     parameters, with ``V = lr * momentum_buffer``; under a learning-rate schedule they differ.
     """
-    V_new = gamma * V + lr * g
+    V_new = beta * V + lr * g
     return {"g": g, "V": V_new, "theta": theta - V_new}
 
 
@@ -325,8 +328,9 @@ def sutskever_step(theta, v, grad, lr, momentum):
         theta  <- theta + v
 
     Keys ``lookahead`` (the point the gradient was taken at), ``g``, ``v`` and ``theta``.
-    torch.optim.SGD(nesterov=True) runs the same iteration on the look-ahead points
-    ``theta + momentum * v``, with buffer ``-v / lr`` (proved in the chapter).
+    Sutskever's velocity is ``v = -V`` of the book's heavy-ball form and his momentum the book's
+    ``beta``. torch.optim.SGD(nesterov=True) runs the same iteration on the look-ahead points
+    ``theta + momentum * v``, with buffer ``-v / lr`` (proved in the chapter, Eq. (21)).
     """
     if not callable(grad):
         raise ValueError(f"Invalid grad: grad={grad!r} (must be a callable returning the gradient at a point)")
@@ -337,13 +341,13 @@ def sutskever_step(theta, v, grad, lr, momentum):
 
 
 def nesterov_iteration_matrix(lr, momentum, lam):
-    """The 2x2 matrix of torch's Nesterov SGD on ``lam/2 * x**2`` (book, momentum chapter).
+    """The 2x2 matrix of torch's Nesterov SGD on ``lam/2 * c**2`` (book, momentum chapter, Eq. (22)).
 
-    On the column ``(x_{t-1}, b_{t-1})``, with ``b = momentum * b + g`` and
-    ``x = x - lr * (g + momentum * b)``::
+    On the column ``(e_{t-1}, z_{t-1})``, with ``z = momentum * z + g`` and
+    ``c = c - lr * (g + momentum * z)``::
 
-        [x_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [x_{t-1}]
-        [b_t] = [          lam                   momentum   ] [b_{t-1}]
+        [e_t]   [1 - lr*lam*(1 + momentum)   -lr*momentum**2] [e_{t-1}]
+        [z_t] = [          lam                   momentum   ] [z_{t-1}]
 
     Its characteristic polynomial is
     ``s**2 - (1 + momentum)(1 - lr*lam) s + momentum (1 - lr*lam)``.
@@ -406,3 +410,107 @@ def adadelta_step(theta, v, d, g, lr, rho, eps, weight_decay=0):
     delta = sp.sqrt(d + eps) / sp.sqrt(v_new + eps) * g
     d_new = rho * d + (1 - rho) * delta**2
     return {"g": g, "v": v_new, "delta": delta, "d": d_new, "theta": theta - lr * delta}
+
+
+def _matrix_rms(M):
+    """The root mean square of the entries of a SymPy matrix."""
+    return sp.sqrt(sum(x**2 for x in M) / len(M))
+
+
+def adafactor_step(theta, g, t, v=None, v_row=None, v_col=None, lr=sp.Rational(1, 100),
+                   beta2_decay=sp.Rational(-4, 5), eps1=sp.Rational(1, 2**52), eps2=sp.Rational(1, 1000),
+                   d=1, weight_decay=0, beta1=None, m=None, factored=None):
+    """One Adafactor step (torch's form; book, memory-and-speed) on SymPy matrices ``theta`` and ``g``.
+
+    Unlike the other ``*_step`` functions it acts on the whole parameter, because its step size
+    and its clipping use the parameters' and the update's RMS. ``factored`` defaults to "both
+    dimensions > 1": a matrix keeps the row factor ``v_row`` (a column of ``n1`` entries) and the
+    column factor ``v_col`` (a row of ``n2``), a vector (``n x 1`` or ``1 x n``) the full ``v``.
+    ``eps1`` defaults to float64's machine epsilon ``2**-52``, as torch's ``eps=(None, ...)``.
+
+    Keys ``beta2_t`` (``1 - t**beta2_decay``), ``eta_t`` (:math:`\\min(\\eta, 1/\\sqrt t)`), ``step_size``,
+    ``v_row``, ``v_col``, ``v`` (``None`` where not kept), ``v_tilde`` (the estimate of the second
+    moment the step divides by), ``xi``, ``xi_hat`` (the book's :math:`U_t` and the clipped :math:`\\hat U_t`), ``m`` (``beta1`` given, else ``None``)
+    and ``theta``.
+    """
+    theta, g = sp.Matrix(theta), sp.Matrix(g)
+    n1, n2 = theta.shape
+    if factored is None:
+        factored = n1 > 1 and n2 > 1
+    beta2_t = 1 - t**beta2_decay
+    eta_t = sp.Min(lr, 1 / sp.sqrt(t))
+    step_size = sp.Max(eps2, _matrix_rms(theta)) * eta_t
+    theta = theta * (1 - lr * weight_decay)
+    g2 = g.applyfunc(lambda x: x**2)
+    out = {"beta2_t": beta2_t, "eta_t": eta_t, "step_size": step_size, "v_row": None, "v_col": None, "v": None}
+    if factored:
+        row_mean = sp.Matrix(n1, 1, lambda i, _: sum(g2[i, j] for j in range(n2)) / n2)
+        col_mean = sp.Matrix(1, n2, lambda _, j: sum(g2[i, j] for i in range(n1)) / n1)
+        v_row = beta2_t * sp.Matrix(v_row).reshape(n1, 1) + (1 - beta2_t) * row_mean
+        v_col = beta2_t * sp.Matrix(v_col).reshape(1, n2) + (1 - beta2_t) * col_mean
+        scale = sp.Max(sum(v_row) / n1, eps1)
+        v_tilde = (v_row * v_col) / scale
+        out.update(v_row=v_row, v_col=v_col)
+    else:
+        v_tilde = out["v"] = beta2_t * sp.Matrix(v).reshape(n1, n2) + (1 - beta2_t) * g2
+    xi = g.multiply_elementwise(v_tilde.applyfunc(lambda x: 1 / sp.sqrt(sp.Max(x, eps1**2))))
+    xi_hat = xi / sp.Max(1, _matrix_rms(xi) / d)
+    direction = xi_hat
+    if beta1 is not None:
+        direction = beta1 * sp.Matrix(m).reshape(n1, n2) + (1 - beta1) * xi_hat
+    out.update(v_tilde=v_tilde, xi=xi, xi_hat=xi_hat, m=direction if beta1 is not None else None,
+               theta=theta - step_size * direction)
+    return out
+
+
+def ns_polynomial(s, coefficients=(sp.Rational(34445, 10000), sp.Rational(-4775, 1000), sp.Rational(20315, 10000))):
+    """The odd quintic ``a1 s + a3 s**3 + a5 s**5`` one Newton-Schulz step applies to each singular value.
+
+    Default coefficients: torch.optim.Muon's ``(3.4445, -4.775, 2.0315)`` as exact rationals
+    (book, beyond-adam).
+    """
+    a1, a3, a5 = coefficients
+    return a1 * s + a3 * s**3 + a5 * s**5
+
+
+def newton_schulz(X, coefficients=(sp.Rational(34445, 10000), sp.Rational(-4775, 1000), sp.Rational(20315, 10000)),
+                  steps=5, eps=sp.Rational(1, 10**7)):
+    """Muon's Newton-Schulz iteration on a SymPy matrix (torch's algorithm, without the bfloat16 cast).
+
+    ``X / Max(||X||_F, eps)``, then ``steps`` times ``X <- a1 X + (a3 A + a5 A**2) X`` with
+    ``A = X X^T``; a tall matrix is transposed first and back at the end.
+    """
+    X = sp.Matrix(X)
+    tall = X.rows > X.cols
+    if tall:
+        X = X.T
+    X = X / sp.Max(sp.sqrt(sum(x**2 for x in X)), eps)
+    a1, a3, a5 = coefficients
+    for _ in range(steps):
+        A = X * X.T
+        X = a1 * X + (a3 * A + a5 * A * A) * X
+    return X.T if tall else X
+
+
+def muon_step(theta, m, g, lr, momentum, weight_decay=sp.Rational(1, 10), nesterov=True,
+              ns_coefficients=(sp.Rational(34445, 10000), sp.Rational(-4775, 1000), sp.Rational(20315, 10000)),
+              ns_steps=5, eps=sp.Rational(1, 10**7), adjust_lr_fn=None):
+    """One Muon step (torch's form, without the bfloat16 cast; book, beyond-adam) on SymPy matrices.
+
+    Keys ``m`` (the momentum, :math:`\\beta m + (1-\\beta) g`), ``m_tilde`` (what is orthogonalized:
+    :math:`\\beta m_t + (1-\\beta) g` with Nesterov, else ``m``), ``O`` (:func:`newton_schulz` of
+    ``m_tilde``), ``lr_adjusted`` and ``theta``.
+    """
+    theta, m, g = sp.Matrix(theta), sp.Matrix(m), sp.Matrix(g)
+    m_new = momentum * m + (1 - momentum) * g
+    m_tilde = momentum * m_new + (1 - momentum) * g if nesterov else m_new
+    O = newton_schulz(m_tilde, ns_coefficients, ns_steps, eps)
+    n1, n2 = theta.shape
+    if adjust_lr_fn is None or adjust_lr_fn == "original":
+        lr_adjusted = lr * sp.sqrt(sp.Max(1, sp.Rational(n1, n2)))
+    elif adjust_lr_fn == "match_rms_adamw":
+        lr_adjusted = lr * sp.Rational(1, 5) * sp.sqrt(max(n1, n2))
+    else:
+        raise ValueError(f"Invalid adjust_lr_fn: adjust_lr_fn={adjust_lr_fn!r}")
+    theta_new = theta * (1 - lr * weight_decay) - lr_adjusted * O
+    return {"m": m_new, "m_tilde": m_tilde, "O": O, "lr_adjusted": lr_adjusted, "theta": theta_new}

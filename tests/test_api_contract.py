@@ -59,6 +59,11 @@ def test_every_class_is_covered():
             "OptaxAMSGrad", "AdamWPaper"} <= names
 
 
+def shaped(opt, x):
+    """``x`` as the optimizer takes it: Muon (``matrix_only``) takes matrices, so a vector becomes a column."""
+    return np.asarray(x).reshape(-1, 1) if getattr(opt, "matrix_only", False) else x
+
+
 def gradients(steps, shape, seed=0):
     rng = np.random.default_rng(seed)
     return [rng.standard_normal(shape) * 10.0 ** rng.uniform(-2, 2, shape) for _ in range(steps)]
@@ -100,10 +105,10 @@ def test_step_in_place_with_the_return_dropped_is_step(opt, dtype):
 
 @pytest.mark.parametrize("opt", CONFIGS, ids=config_id)
 def test_step_in_place_returns_the_state_it_was_given(opt):
-    p = np.ones(4)
+    p = shaped(opt, np.ones(4))
     s = opt.init(p)
     arrays = {name: getattr(s, name) for name in opt.required_buffers()}
-    assert opt.step_(p, np.full(4, 0.5), s) is s and s.t == 1
+    assert opt.step_(p, np.full(p.shape, 0.5), s) is s and s.t == 1
     for name, array in arrays.items():
         assert getattr(s, name) is array, name  # the same arrays, overwritten
 
@@ -164,7 +169,7 @@ def test_the_review_cases_of_mismatched_states(call, message):
 
 @pytest.mark.parametrize("opt", CONFIGS, ids=config_id)
 def test_init_makes_exactly_the_buffers_the_configuration_needs(opt):
-    state = opt.init(np.zeros(3))
+    state = opt.init(shaped(opt, np.zeros(3)))
     arrays = {name for name in state._fields if isinstance(getattr(state, name), np.ndarray)}
     assert arrays == set(opt.required_buffers())
     assert set(opt.required_buffers()) <= set(opt.buffers)
@@ -172,12 +177,12 @@ def test_init_makes_exactly_the_buffers_the_configuration_needs(opt):
 
 @pytest.mark.parametrize("opt", [o for o in CONFIGS if o.required_buffers()], ids=config_id)
 def test_step_and_step_in_place_apply_the_same_dtype_rule(opt):
-    p32 = np.ones(3, dtype=np.float32)
-    s64 = opt.init(np.ones(3))
+    p32 = shaped(opt, np.ones(3, dtype=np.float32))
+    s64 = opt.init(shaped(opt, np.ones(3)))
     for method in ("step", "step_"):
         with pytest.raises(ValueError, match="dtype=float64 does not match params.dtype=float32"):
-            getattr(opt, method)(p32, np.ones(3, dtype=np.float32), s64)
-    assert np.array_equal(p32, np.ones(3))
+            getattr(opt, method)(p32, np.ones(p32.shape, dtype=np.float32), s64)
+    assert np.array_equal(p32, np.ones(p32.shape))
 
 
 # --- 3. frozen hyperparameters -----------------------------------------------------------------
@@ -228,11 +233,11 @@ def schedule(t):
 def test_a_schedule_gives_step_t_the_learning_rate_lr_of_t(opt):
     """Step t with lr=schedule is step t of the same optimizer with the number schedule(t), bit for bit."""
     scheduled = opt.replace(lr=schedule)
-    p0 = np.linspace(-1, 1, 6)
+    p0 = shaped(opt, np.linspace(-1, 1, 6))
     p, s = p0.copy(), scheduled.init(p0)
     q, r = p0.copy(), opt.init(p0)
     p_, s_ = p0.copy(), scheduled.init(p0)
-    for t, g in enumerate(gradients(12, 6, seed=1), start=1):
+    for t, g in enumerate(gradients(12, p0.shape, seed=1), start=1):
         p, s = scheduled.step(p, g, s)
         q, r = opt.replace(lr=schedule(t)).step(q, g, r)
         scheduled.step_(p_, g, s_)

@@ -97,3 +97,36 @@ def test_rates_reject_non_finite_input_naming_the_argument(args, name):
         MR.heavy_ball_rate(*args)
     with pytest.raises(ValueError, match="Invalid momentum: momentum=inf"):
         MR.nesterov_rate(0.1, np.inf, 1.0)
+
+
+def test_lessard_function_is_smooth_strongly_convex_with_mu_1_and_L_25():
+    x = np.linspace(-3, 5, 8001)
+    f, g = MR.lessard_loss(x), MR.lessard_grad(x)
+    # value and derivative continuous at the breakpoints 1 and 2
+    for k in (1.0, 2.0):
+        assert MR.lessard_loss(k - 1e-12) == pytest.approx(MR.lessard_loss(k), abs=1e-9)
+        assert MR.lessard_grad(k - 1e-12) == pytest.approx(MR.lessard_grad(k), abs=1e-9)
+    # the gradient is the derivative of the loss (central differences away from the breakpoints)
+    np.testing.assert_allclose(np.gradient(f, x)[1:-1], g[1:-1], rtol=0, atol=2e-2)
+    slopes = np.diff(g) / np.diff(x)                        # second derivative between 1 and 25
+    assert slopes.min() >= 1 - 1e-9 and slopes.max() <= 25 + 1e-9
+    assert MR.lessard_loss(0.0) == 0 and np.all(f >= 0) and MR.lessard_grad(0.0) == 0
+
+
+def test_heavy_ball_cycles_on_lessards_function_and_nesterov_converges():
+    tr = ac.run(ac.SGD(lr=1 / 9, momentum=4 / 9), MR.lessard_grad, np.array([3.3]), 600)
+    x = tr.params[:, 0]
+    np.testing.assert_allclose(x[-3:], x[-6:-3], atol=1e-9)               # a cycle of period 3
+    np.testing.assert_allclose(sorted(x[-3:]), [-1.8024489796, 0.6465306122, 2.1159183673], atol=1e-9)
+    theta, v = np.array([3.3]), np.zeros(1)
+    for _ in range(200):                                                    # Nesterov, lr = 1/L, constant momentum
+        new = S.sutskever_step(theta, v, MR.lessard_grad, 1 / 25, 4 / 6)
+        theta, v = new["theta"], new["v"]
+    assert abs(theta[0]) < 1e-12
+
+
+def test_lessard_function_rejects_non_finite_input():
+    with pytest.raises(ValueError, match="x="):
+        MR.lessard_loss(np.nan)
+    with pytest.raises(ValueError, match="x="):
+        MR.lessard_grad([1.0, np.inf])

@@ -13,6 +13,7 @@ The online runner is :func:`adamcode.run_online`; Optax's AMSGrad is :class:`ada
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -120,3 +121,121 @@ def steps_after_a_spike(optimizers: dict, steps: int = 500, spike_at: int = 50,
             params = new
         out[name] = sizes
     return out
+
+
+# --- Muon: bfloat16 emulation, singular values, a matrix problem (issue 15) --------------------
+
+def bfloat16_round(x) -> np.ndarray:
+    """``x`` rounded to bfloat16 and returned as float32: 8 significant bits, round to nearest, ties to even.
+
+    bfloat16 is the upper half of a float32 (1 sign, 8 exponent, 7 stored fraction bits). The
+    float32 bit pattern gets ``0x7FFF`` plus the lowest kept bit added and the low 16 bits
+    cleared, which rounds to the nearest bfloat16 number and a tie to the one with an even last
+    bit, as torch's ``Tensor.bfloat16()`` does (checked in the tests against values torch
+    rounded). NaN and infinities are not treated specially (the book never meets them).
+    """
+    bits = np.ascontiguousarray(x, dtype=np.float32).view(np.uint32)
+    rounded = (bits + np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))) & np.uint32(0xFFFF0000)
+    return rounded.view(np.float32)
+
+
+def newton_schulz_bfloat16(X, ns_coefficients=(3.4445, -4.775, 2.0315), ns_steps: int = 5,
+                           eps: float = 1e-7) -> np.ndarray:
+    """torch.optim.Muon's Newton-Schulz iteration as torch runs it, in bfloat16, emulated in NumPy.
+
+    Every stored matrix is rounded with :func:`bfloat16_round`: the input, its Frobenius norm,
+    the normalized matrix, and the result of each matrix product (which torch accumulates in
+    float32 and rounds once: ``A = X X^T``, ``B = a3 A + a5 A A``, ``X = a1 X + B X``). Compare
+    :func:`adamcode.muon.newton_schulz`, the same iteration in the input's dtype.
+    """
+    r = bfloat16_round
+    a1, a3, a5 = (np.float32(c) for c in ns_coefficients)
+    X = r(np.asarray(X, dtype=np.float32))
+    if X.ndim != 2:
+        raise ValueError(f"Invalid X: X.shape={X.shape} (Newton-Schulz needs a 2-D matrix)")
+    tall = X.shape[0] > X.shape[1]
+    if tall:
+        X = X.T
+    norm = r(np.float32(np.linalg.norm(X)))
+    X = r(X / max(norm, np.float32(eps)))
+    for _ in range(int(ns_steps)):
+        A = r(X @ X.T)
+        B = r(a3 * A + a5 * (A @ A))
+        X = r(a1 * X + B @ X)
+    return X.T if tall else X
+
+
+def singular_value_map(s, ns_coefficients=(3.4445, -4.775, 2.0315), ns_steps: int = 5) -> np.ndarray:
+    """Singular values ``s`` (already divided by the Frobenius norm) after ``ns_steps`` Newton-Schulz steps.
+
+    One step maps each singular value by the odd quintic ``a1 s + a3 s**3 + a5 s**5`` (book,
+    beyond-adam); row ``k`` of the result holds the values after ``k`` steps.
+    """
+    a1, a3, a5 = ns_coefficients
+    out = [np.asarray(s, dtype=float)]
+    for _ in range(int(ns_steps)):
+        x = out[-1]
+        out.append(a1 * x + a3 * x**3 + a5 * x**5)
+    return np.array(out)
+
+
+@dataclass(frozen=True)
+class TwoLayerLinear:
+    """Fit a product of two weight matrices to a target: :math:`\\mathcal{L} = \\tfrac12\\lVert W_2 W_1 - T\\rVert_F^2`.
+
+    ``T = U diag(s) V^T`` (``n x n``) has singular values ``s`` from 1 down to ``10**-decades``;
+    ``W1``, ``W2`` start small (entries of size ``init``). This is a linear network with one
+    hidden layer and whitened inputs: gradient descent learns the target's singular directions
+    one after the other, the large ones first (book, beyond-adam). ``modes(W1, W2)`` are the
+    diagonal entries of :math:`U^\\top W_2 W_1 V`, how much of each target direction is learnt.
+    """
+
+    T: np.ndarray
+    U: np.ndarray
+    V: np.ndarray
+    s: np.ndarray
+    W1: np.ndarray
+    W2: np.ndarray
+
+    def loss(self, W1, W2) -> float:
+        return float(0.5 * np.sum((W2 @ W1 - self.T) ** 2))
+
+    def grads(self, W1, W2):
+        """``(dL/dW1, dL/dW2) = (W2^T R, R W1^T)`` with ``R = W2 W1 - T``."""
+        R = W2 @ W1 - self.T
+        return W2.T @ R, R @ W1.T
+
+    def modes(self, W1, W2) -> np.ndarray:
+        return np.diag(self.U.T @ W2 @ W1 @ self.V)
+
+
+def two_layer_linear(n: int = 16, decades: float = 2.0, init: float = 1e-3, seed: int = 0) -> TwoLayerLinear:
+    """The :class:`TwoLayerLinear` problem with an ``n x n`` target and seeded rotations and start."""
+    _validate.integer("n", n, 1)
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    V, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    s = np.logspace(0, -decades, n)
+    return TwoLayerLinear(T=U @ np.diag(s) @ V.T, U=U, V=V, s=s,
+                          W1=init * rng.standard_normal((n, n)), W2=init * rng.standard_normal((n, n)))
+
+
+def train_two_layer(opt: Optimizer, problem: TwoLayerLinear, steps: int):
+    """Train both matrices of ``problem`` with ``opt`` (one state each), the learning rate decayed linearly to 0.
+
+    Step ``t`` uses ``opt.lr * (1 - (t - 1) / steps)`` (``opt.replace``; the states carry over).
+    Returns ``(losses, modes)``: the loss and ``problem.modes`` after each of the
+    ``steps + 1`` points (row 0 is the start).
+    """
+    _validate.integer("steps", steps, 1)
+    W1, W2 = problem.W1.copy(), problem.W2.copy()
+    s1, s2 = opt.init(W1), opt.init(W2)
+    losses, modes = [problem.loss(W1, W2)], [problem.modes(W1, W2)]
+    for t in range(1, steps + 1):
+        step_opt = opt.replace(lr=opt.lr * (1 - (t - 1) / steps))
+        g1, g2 = problem.grads(W1, W2)
+        W1, s1 = step_opt.step(W1, g1, s1)
+        W2, s2 = step_opt.step(W2, g2, s2)
+        losses.append(problem.loss(W1, W2))
+        modes.append(problem.modes(W1, W2))
+    return np.array(losses), np.array(modes)

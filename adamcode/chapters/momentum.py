@@ -13,6 +13,8 @@ rate of convergence is the spectral radius of ``R``, the larger modulus of the t
 * gradient descent is the heavy ball with ``beta = 0``: rate ``|1 - lr h|``.
 
 The functions broadcast like NumPy ufuncs, so a whole ``(lr, beta, h)`` grid is one call.
+:func:`lessard_loss` and :func:`lessard_grad` are the non-quadratic strongly convex function on
+which the heavy ball tuned for quadratics fails to converge (Lessard, Recht and Packard, 2016).
 The error after ``t`` steps shrinks like ``rate**t`` (times ``t`` where the two roots coincide).
 """
 from __future__ import annotations
@@ -47,8 +49,9 @@ def heavy_ball_rate(lr, beta, h) -> np.ndarray:
     The roots of ``s**2 - (1 + beta - lr*h) s + beta``. The iteration converges (rate < 1) iff
     ``0 < lr*h < 2 (1 + beta)`` and ``-1 < beta < 1``.
 
-    ``lr`` is torch's learning rate (the heavy-ball ``eta`` of source document 004); for
-    :class:`adamcode.Momentum` with learning rate ``alpha`` pass ``lr = alpha * (1 - beta)``.
+    ``lr`` is torch's learning rate (the ``eta`` of the heavy-ball form, book Eq. (1)); for
+    :class:`adamcode.Momentum` with learning rate ``lr_ema`` (the book's tilde-eta) pass
+    ``lr = lr_ema * (1 - beta)``.
     """
     lr, beta, h = _finite("lr", lr), _finite("beta", beta), _finite("h", h)
     return root_radius(1 + beta - lr * h, beta)
@@ -68,3 +71,25 @@ def gradient_descent_rate(lr, h) -> np.ndarray:
     """``|1 - lr*h|``, the rate of plain gradient descent on curvature ``h`` (the heavy ball with ``beta = 0``)."""
     lr, h = _finite("lr", lr), _finite("h", h)
     return np.abs(1 - lr * h)
+
+
+def lessard_loss(x) -> np.ndarray:
+    """Lessard, Recht and Packard's (2016, Sec. 4.6) one-dimensional counterexample for the heavy ball.
+
+    ``f(x) = 25/2 x**2`` for ``x < 1``, ``1/2 x**2 + 24 x - 12`` for ``1 <= x < 2`` and
+    ``25/2 x**2 - 24 x + 36`` for ``x >= 2``: a strongly convex function with ``mu = 1`` and
+    ``L = 25`` (its second derivative is 25, 1 and 25 on the three pieces; value and derivative are
+    continuous), minimised at ``x = 0`` with ``f = 0``. The heavy ball with Polyak's quadratic
+    tuning ``lr = 1/9, beta = 4/9`` (book, momentum chapter, Eq. (16)) is stable on every quadratic
+    with curvatures in ``[1, 25]`` but settles into a cycle of period 3 on this function from some
+    starts (e.g. ``x_0 = 3.3``); Nesterov's method with constant momentum converges on it.
+    Broadcasts like a NumPy ufunc.
+    """
+    x = _finite("x", x)
+    return np.where(x < 1, 12.5 * x**2, np.where(x < 2, 0.5 * x**2 + 24 * x - 12, 12.5 * x**2 - 24 * x + 36))
+
+
+def lessard_grad(x) -> np.ndarray:
+    """The derivative of :func:`lessard_loss`: ``25 x``, ``x + 24`` and ``25 x - 24`` on the three pieces."""
+    x = _finite("x", x)
+    return np.where(x < 1, 25 * x, np.where(x < 2, x + 24, 25 * x - 24))
