@@ -86,7 +86,7 @@ def test_chapter_figures_load_and_math_is_rendered(chromium, served_site, name):
             assert seen["figures"] >= 1
 
 
-@pytest.mark.parametrize("name", CHAPTERS + ["preface", "notation", "how-to-cite"])
+@pytest.mark.parametrize("name", CHAPTERS + ["preface", "notation", "sources", "how-to-cite", "figures"])
 @pytest.mark.parametrize("lang, other", [("en", "zh"), ("zh", "en")])
 def test_language_link_leads_to_the_counterpart(chromium, served_site, name, lang, other):
     href = visit(chromium, served_site, f"book/{lang}/{name}.html")["counterparts"][other]

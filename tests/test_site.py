@@ -140,3 +140,40 @@ def test_tables_printed_by_code_cells_are_rendered_as_tables(site):
         raw += [f"{page.relative_to(site)}: {m}" for m in re.findall(r"\|\s*:?-{3,}:?\s*\|", html)]
     assert raw == []
     assert "<table" in (site / "book" / "en" / "adam.html").read_text(encoding="utf-8")
+
+
+IMG = re.compile(r"<img\b[^>]*>")
+
+
+def test_every_image_has_alt_text_that_says_what_it_shows(site):
+    """A screen reader reads the alt text aloud: never empty, never a file name or path."""
+    bad = []
+    for page in html_pages(site):
+        for tag in IMG.findall(page.read_text(encoding="utf-8")):
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            text = alt.group(1).strip() if alt else ""
+            path_like = (re.search(r"\.(png|svg|jpe?g|gif)\b", text, re.I) or "_images/" in text
+                         or text.startswith(("../", "./", "/")) or re.fullmatch(r"[0-9a-f]{16,}", text))
+            if not text or path_like:
+                bad.append(f"{page.relative_to(site)}: {tag[:160]}")
+    assert bad == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_gallery_shows_every_figure_with_its_svg_and_png(site, language):
+    """book/<language>/figures.html: one entry per captioned figure of every chapter, in order."""
+    from bookfiles import ROOT
+    html = (site / "book" / language / "figures.html").read_text(encoding="utf-8")
+    expected = []
+    for nb_path in notebooks(language):
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        count = sum(1 for c in nb["cells"] if c["cell_type"] == "code" and "figure" in c["metadata"].get("mystnb", {}))
+        expected += [f"{nb_path.stem}-fig-{n}" for n in range(1, count + 1)]
+    assert expected
+    for suffix in ("svg", "png"):
+        linked = re.findall(rf'href="[^"]*/_downloads/[0-9a-f]+/([\w-]+-fig-\d+)\.{suffix}"', html)
+        assert sorted(linked) == sorted(expected)
+    for stem in expected:
+        svg = ROOT / "book" / "figures" / f"{stem}.svg"
+        assert svg.stat().st_size < 2_000_000, f"{svg.name} is {svg.stat().st_size} bytes: rasterize dense plots"
+    assert "CC BY 4.0" in html
