@@ -6,9 +6,9 @@ Run this after changing a notebook or ``adamcode``:
     python scripts/execute_notebooks.py                 # every notebook under book/
     python scripts/execute_notebooks.py book/en/adam.ipynb book/zh/adam.ipynb
 
-Each notebook runs in a fresh kernel of the current Python environment, with the notebook's
-folder as working directory (as nbval runs it), and is written back with execution counts
-1, 2, 3, ... and without per-run metadata such as timings.
+Each notebook runs in a fresh kernel of the current Python environment, in an empty temporary
+working directory (as the tests run it: a notebook must not read files beside it), and is
+written back with execution counts 1, 2, 3, ... and without per-run metadata such as timings.
 
 Figures: every figure of an English chapter (figures carry no words, so the Chinese chapter has
 the same ones) is also saved as ``book/figures/<chapter>-fig-<n>.svg`` and ``.png`` (200 dpi),
@@ -23,6 +23,7 @@ import base64
 import os
 import pathlib
 import sys
+import tempfile
 import time
 
 import nbformat
@@ -95,8 +96,9 @@ def execute(path: pathlib.Path, timeout: int) -> float:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="adamcode-notebook-") as folder:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                       resources={"metadata": {"path": folder}}).execute()
     export_figures(path, nb)
     clean(nb)
     nbformat.validate(nb)

@@ -1,22 +1,14 @@
-"""A minimal headless-Chromium driver over the Chrome DevTools Protocol.
+"""Headless Chromium for the browser tests, driven by Playwright for Python.
 
-It needs only Debian's ``chromium`` package and ``websocket-client`` (already pinned), and no
-browser download. The browser runs with no network but loopback: every request a page makes
-is recorded, so a test can assert that nothing is fetched from a third-party host.
+Playwright drives Debian's ``chromium`` package (``executable_path``), so no browser is
+downloaded. The browser has no network but loopback: every request a page makes is recorded,
+so a test can assert that nothing is fetched from a third-party host, and every console error,
+uncaught exception and failed request is recorded too.
 """
 from __future__ import annotations
 
-import base64
-import json
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
-import time
-import urllib.request
-
-import websocket
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
@@ -30,134 +22,98 @@ def find_chromium() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def playwright_installed() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 class Chromium:
-    """One headless Chromium with one page, driven by CDP commands."""
+    """One headless Chromium with one page at a time."""
 
     def __init__(self, executable: str):
-        self.profile = tempfile.mkdtemp(prefix="adamcode-chromium-")
-        port = _free_port()
-        self.process = subprocess.Popen(
-            [executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--disable-extensions", "--hide-scrollbars", "--mute-audio",
-             f"--remote-debugging-port={port}", f"--user-data-dir={self.profile}",
-             "--remote-allow-origins=*", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        page = self._page_target(port)
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
-        self._id = 0
-        self.events: list[dict] = []
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.send(f"{domain}.enable")
+        from playwright.sync_api import sync_playwright
 
-    @staticmethod
-    def _page_target(port: int, timeout: float = 30) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2) as answer:
-                    targets = json.load(answer)
-                pages = [t for t in targets if t.get("type") == "page"]
-                if pages:
-                    return pages[0]
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("Chromium did not open its DevTools port")
-            time.sleep(0.1)
+        self._playwright = sync_playwright().start()
+        try:
+            self.browser = self._playwright.chromium.launch(
+                executable_path=executable, headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                      "--disable-extensions", "--hide-scrollbars", "--mute-audio"])
+        except Exception:
+            self._playwright.stop()
+            raise
+        self.context = self.page = None
+        self._look = None
+        self.events: list[tuple[str, str]] = []
+        self.emulate(1280, 900)
 
-    def send(self, method: str, **params) -> dict:
-        self._id += 1
-        self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == self._id:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            self.events.append(message)
+    def _record(self, kind: str, text: str) -> None:
+        self.events.append((kind, text))
 
-    def _wait_for(self, event: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        seen = len(self.events)
-        while time.monotonic() < deadline:
-            if any(e.get("method") == event for e in self.events[seen:]):
-                return
-            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
-            try:
-                self.events.append(json.loads(self.ws.recv()))
-            except websocket.WebSocketTimeoutException:
-                break
-        if not any(e.get("method") == event for e in self.events[seen:]):
-            raise TimeoutError(event)
+    def _new_page(self, width: int, height: int, mobile: bool, dark: bool) -> None:
+        if self.context is not None:
+            self.context.close()
+        self.context = self.browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=1, is_mobile=mobile,
+            has_touch=mobile, color_scheme="dark" if dark else "light")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(60_000)
+        self.page.on("request", lambda request: self._record("request", request.url))
+        self.page.on("requestfailed", lambda request: request.failure != "net::ERR_ABORTED" and self._record(
+            "problem", f"failed request: {request.failure} {request.url}"))   # not a cancelled one
+        self.page.on("pageerror", lambda error: self._record("problem", f"exception: {error}"))
+        self.page.on("console", lambda message: message.type in ("error", "assert") and self._record(
+            "problem", f"console.{message.type}: {message.text}"))
+
+    def emulate(self, width: int, height: int, mobile: bool = False, dark: bool = False) -> None:
+        """The viewport and colour scheme of the next pages (a phone gets a fresh mobile context)."""
+        look = (width, height, mobile, dark)
+        if look == self._look:
+            return
+        if self._look is None or self._look[2] != mobile:
+            self._new_page(*look)
+        else:
+            self.page.set_viewport_size({"width": width, "height": height})
+            self.page.emulate_media(color_scheme="dark" if dark else "light")
+        self._look = look
 
     def goto(self, url: str) -> None:
         """Open ``url`` and wait for its load event; the event log starts afresh."""
         self.events = []
-        self.send("Page.navigate", url=url)
-        self._wait_for("Page.loadEventFired")
+        self.page.goto(url, wait_until="load")
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression (promises are awaited)."""
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(result["exceptionDetails"].get("text", "JavaScript error"))
-        return result["result"].get("value")
+        return self.page.evaluate(expression)
 
     def wait_until(self, expression: str, timeout: float = 20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.2)
+        """The first truthy value of ``expression`` within ``timeout`` seconds, else its last value."""
+        try:
+            self.page.wait_for_function(expression, timeout=timeout * 1000, polling=200)
+        except Exception as error:  # playwright's TimeoutError: report the value, let the test say why
+            if "Timeout" not in type(error).__name__:
+                raise
         return self.evaluate(expression)
 
-    def emulate(self, width: int, height: int, mobile: bool = False, dark: bool = False) -> None:
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                  deviceScaleFactor=1, mobile=mobile)
-        self.send("Emulation.setEmulatedMedia",
-                  features=[{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}])
-
     def screenshot(self, path: str) -> None:
-        data = self.send("Page.captureScreenshot", format="png")["data"]
-        with open(path, "wb") as out:
-            out.write(base64.b64decode(data))
+        self.page.screenshot(path=path)
 
     def problems(self) -> list[str]:
         """Console errors, uncaught exceptions and failed requests since the last ``goto``."""
-        found = []
-        for event in self.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.exceptionThrown":
-                found.append("exception: " + params["exceptionDetails"].get("text", ""))
-            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                found.append("console.error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
-            elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
-                found.append("log: " + params["entry"].get("text", "") + " " + params["entry"].get("url", ""))
-            elif method == "Network.loadingFailed" and not params.get("canceled"):
-                found.append("failed request: " + params.get("errorText", ""))
-        return found
+        return [text for kind, text in self.events if kind == "problem"]
 
     def requested_urls(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
+        return [text for kind, text in self.events if kind == "request"]
 
     def close(self) -> None:
         try:
-            self.ws.close()
+            self.browser.close()
         finally:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-            shutil.rmtree(self.profile, ignore_errors=True)
+            self._playwright.stop()
 
 
 def required() -> bool:

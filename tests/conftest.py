@@ -1,4 +1,5 @@
-"""Shared fixtures: the built website (built once per session) and a local HTTP server for it."""
+"""Shared fixtures: the built website (built once per session), a local HTTP server for it, and
+headless Chromium. (How nbval runs notebooks and how tests share the cores: ../conftest.py.)"""
 import functools
 import http.server
 import pathlib
@@ -9,7 +10,10 @@ import threading
 
 import pytest
 
+import browser
 from bookfiles import ROOT
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +45,23 @@ def served_site(site):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium (Debian's package, driven by Playwright); skipped when missing, unless
+    ADAMCODE_REQUIRE_BROWSER=1 (CI), where a missing browser fails the tests."""
+    executable = browser.find_chromium()
+    message = None
+    if executable is None:
+        message = "Chromium not found: install Debian's 'chromium' package to run the browser tests"
+    elif not browser.playwright_installed():
+        message = "Playwright not installed: pip install -r requirements.txt"
+    if message:
+        if browser.required():
+            pytest.fail(message)
+        pytest.skip(message)
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver = browser.Chromium(executable)
+    yield driver
+    driver.close()

@@ -81,8 +81,14 @@ def assert_same_state(a, b):
 
 # --- 1. step_ used the torch way ---------------------------------------------------------------
 
+def config_id(opt) -> str:
+    """The optimizer's repr without memory addresses (of a schedule's function), so that test ids
+    are the same in every process (pytest-xdist's workers must collect identical ids)."""
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(opt))
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("opt", CONFIGS, ids=repr)
+@pytest.mark.parametrize("opt", CONFIGS, ids=config_id)
 def test_step_in_place_with_the_return_dropped_is_step(opt, dtype):
     shape = (5, 3)
     p0 = np.linspace(-2, 2, 15).reshape(shape).astype(dtype)
@@ -97,7 +103,7 @@ def test_step_in_place_with_the_return_dropped_is_step(opt, dtype):
     assert not np.array_equal(p, p0)
 
 
-@pytest.mark.parametrize("opt", CONFIGS, ids=repr)
+@pytest.mark.parametrize("opt", CONFIGS, ids=config_id)
 def test_step_in_place_returns_the_state_it_was_given(opt):
     p = shaped(opt, np.ones(4))
     s = opt.init(p)
@@ -161,7 +167,7 @@ def test_the_review_cases_of_mismatched_states(call, message):
         call(np.ones(2), np.ones(2))
 
 
-@pytest.mark.parametrize("opt", CONFIGS, ids=repr)
+@pytest.mark.parametrize("opt", CONFIGS, ids=config_id)
 def test_init_makes_exactly_the_buffers_the_configuration_needs(opt):
     state = opt.init(shaped(opt, np.zeros(3)))
     arrays = {name for name in state._fields if isinstance(getattr(state, name), np.ndarray)}
@@ -169,7 +175,7 @@ def test_init_makes_exactly_the_buffers_the_configuration_needs(opt):
     assert set(opt.required_buffers()) <= set(opt.buffers)
 
 
-@pytest.mark.parametrize("opt", [o for o in CONFIGS if o.required_buffers()], ids=repr)
+@pytest.mark.parametrize("opt", [o for o in CONFIGS if o.required_buffers()], ids=config_id)
 def test_step_and_step_in_place_apply_the_same_dtype_rule(opt):
     p32 = shaped(opt, np.ones(3, dtype=np.float32))
     s64 = opt.init(shaped(opt, np.ones(3)))
@@ -181,7 +187,7 @@ def test_step_and_step_in_place_apply_the_same_dtype_rule(opt):
 
 # --- 3. frozen hyperparameters -----------------------------------------------------------------
 
-@pytest.mark.parametrize("opt", CONFIGS, ids=repr)
+@pytest.mark.parametrize("opt", CONFIGS, ids=config_id)
 def test_hyperparameters_are_read_only_and_agree_with_repr_and_replace(opt):
     hyper = opt.hyperparameters()
     for name, value in hyper.items():
@@ -223,7 +229,7 @@ def schedule(t):
     return 0.05 * (1 + math.cos(math.pi * min(t, 9) / 9)) / 2 + 1e-3
 
 
-@pytest.mark.parametrize("opt", [o for o in CONFIGS if hasattr(o, "lr")], ids=repr)
+@pytest.mark.parametrize("opt", [o for o in CONFIGS if hasattr(o, "lr")], ids=config_id)
 def test_a_schedule_gives_step_t_the_learning_rate_lr_of_t(opt):
     """Step t with lr=schedule is step t of the same optimizer with the number schedule(t), bit for bit."""
     scheduled = opt.replace(lr=schedule)

@@ -103,6 +103,69 @@ def test_both_languages_print_the_same_numbers(name, pair):
     assert texts(pair[0]) == texts(pair[1])
 
 
+def _sanitize_patterns() -> list[tuple[str, str]]:
+    """The (regex, replacement) pairs of tests/sanitize.cfg, which nbval applies before comparing."""
+    lines = [line.strip() for line in (ROOT / "tests" / "sanitize.cfg").read_text().splitlines()]
+    regexes = [line.removeprefix("regex:").strip() for line in lines if line.startswith("regex:")]
+    replacements = [line.removeprefix("replace:").strip() for line in lines if line.startswith("replace:")]
+    assert len(regexes) == len(replacements) > 0
+    return list(zip(regexes, replacements))
+
+
+def checked_outputs(cell: dict, patterns) -> list:
+    """What strict nbval compares of a cell's stored outputs: every output and every MIME type,
+    streams of one name joined, text sanitized as tests/sanitize.cfg says; not images (nbval
+    does not compare them), output metadata, or a cell tagged nbval-ignore-output."""
+    if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+        return ["(not compared)"]
+    def text(value):
+        value = "".join(value) if isinstance(value, list) else value
+        if isinstance(value, str):
+            for regex, replacement in patterns:
+                value = re.sub(regex, replacement, value)
+        return value
+    found = []
+    for output in cell["outputs"]:
+        if output["output_type"] == "stream" and found and found[-1][:2] == ("stream", output["name"]):
+            found[-1] = ("stream", output["name"], found[-1][2] + text(output["text"]))
+        elif output["output_type"] == "stream":
+            found.append(("stream", output["name"], text(output["text"])))
+        else:
+            data = {kind: text(value) for kind, value in output.get("data", {}).items()
+                    if kind not in ("image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json")}
+            found.append((output["output_type"], data, output.get("ename"), output.get("evalue")))
+    return found
+
+
+@pytest.mark.parametrize("name, pair", list(zip(CHAPTERS, PAIRS)), ids=CHAPTERS)
+def test_chinese_outputs_are_the_checked_english_ones(name, pair):
+    """The suite runs only the English notebooks under nbval (pyproject.toml). The Chinese ones
+    have identical code cells (test above); this makes every stored Chinese output that nbval
+    would compare equal to the English one that nbval did compare, cell for cell, with the same
+    tags (which tell nbval what to compare) and the same run order."""
+    patterns = _sanitize_patterns()
+    en, zh = (cells(nb, "code") for nb in pair)
+    assert len(en) == len(zh)
+    for index, (a, b) in enumerate(zip(en, zh)):
+        tags = [sorted(c.get("metadata", {}).get("tags", [])) for c in (a, b)]
+        assert tags[0] == tags[1], f"code cell {index}: tags differ {tags}"
+        assert a["execution_count"] == b["execution_count"], f"code cell {index}"
+        assert checked_outputs(a, patterns) == checked_outputs(b, patterns), f"code cell {index} (nbval's Cell {index})"
+    assert pair[0]["metadata"].get("kernelspec") == pair[1]["metadata"].get("kernelspec")
+
+
+def test_chinese_outputs_check_can_fail():
+    patterns = _sanitize_patterns()
+    cell = {"metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": "L = 0.25\n"}]}
+    other = {"metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": ["L = ", "0.26\n"]}]}
+    split = {"metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": ["L = ", "0.25\n"]}]}
+    assert checked_outputs(cell, patterns) != checked_outputs(other, patterns)
+    assert checked_outputs(cell, patterns) == checked_outputs(split, patterns)
+    address = {"metadata": {}, "outputs": [{"output_type": "execute_result", "data": {"text/plain": "<x at 0x7f00>"}}]}
+    address2 = {"metadata": {}, "outputs": [{"output_type": "execute_result", "data": {"text/plain": "<x at 0x7f99>"}}]}
+    assert checked_outputs(address, patterns) == checked_outputs(address2, patterns)
+
+
 FORBIDDEN = ["亚当", "时刻", "重量衰减", "渐变", "超级参数"]
 
 

@@ -3,7 +3,8 @@
 For pages of both languages: math is rendered by the site's own MathJax, figures load, the
 language link leads to the counterpart, there are no console errors and no request leaves the
 machine; Chinese and English searches find the right pages; the chapter pages are readable at
-phone width and in dark mode. Screenshots are kept in tests/artifacts/.
+phone width and in dark mode. Screenshots are kept in tests/artifacts/. Playwright drives
+Debian's Chromium (tests/browser.py).
 """
 from urllib.parse import quote, urlparse
 
@@ -14,21 +15,8 @@ from bookfiles import ROOT, notebooks, toc_files
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHAPTERS = [p.stem for p in notebooks("en")]
-PAGES = ["book/index.html"] + [f"{entry}.html" for entry in toc_files()]   # every page of the book
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = browser.find_chromium()
-    if executable is None:
-        message = "Chromium not found: install Debian's 'chromium' package to run the browser tests"
-        if browser.required():
-            pytest.fail(message)
-        pytest.skip(message)
-    ARTIFACTS.mkdir(exist_ok=True)
-    driver = browser.Chromium(executable)
-    yield driver
-    driver.close()
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+PAGES = [f"{entry}.html" for entry in toc_files()]   # every page of the book (the root, book/index, first)
 
 
 def open_page(chromium, served_site, page, width=1280, height=900, mobile=False, dark=False):
@@ -48,45 +36,65 @@ def math_state(chromium):
     })()""")
 
 
+_VISITS: dict[str, dict] = {}
+
+
+def visit(chromium, served_site, page) -> dict:
+    """Open ``page`` at desktop size once and record everything the tests below check about it
+    (opening each page once instead of once per check keeps the browser tests short: typesetting
+    a chapter's math is most of a page's cost)."""
+    if page not in _VISITS:
+        mathjax = open_page(chromium, served_site, page)
+        host = urlparse(served_site).netloc
+        _VISITS[page] = {
+            "mathjax": mathjax,
+            "math": math_state(chromium),
+            "images": chromium.evaluate("[...document.querySelectorAll('article img')]"
+                                        ".map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0])"),
+            "figures": chromium.evaluate("[...document.querySelectorAll('figure img, div.cell_output img')]"
+                                         ".filter(i => i.naturalWidth > 0).length"),
+            "counterparts": chromium.evaluate(
+                "Object.fromEntries(['en', 'zh'].map(o => [o, (document.querySelector("
+                "`article a.reference.internal[href$=\"../${o}/${location.pathname.split('/').pop()}\"]`) || {}).href]))"),
+            "lang": chromium.evaluate("document.documentElement.lang"),
+            "path": chromium.evaluate("location.pathname"),
+            "problems": chromium.problems(),
+            "foreign": [u for u in chromium.requested_urls()
+                        if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host],
+        }
+        chromium.screenshot(str(ARTIFACTS / (page.replace("/", "_") + ".png")))
+    return _VISITS[page]
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_completely_from_the_site_alone(chromium, served_site, page):
-    mathjax = open_page(chromium, served_site, page)
-    state = math_state(chromium)
-    if state["math"]:
-        assert mathjax, "MathJax did not start"
-        assert state["unrendered"] == 0 and state["errors"] == 0, state
-    images = chromium.evaluate(
-        "[...document.querySelectorAll('article img')].map(i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0])")
-    assert all(ok for _, ok in images), images
-    chromium.screenshot(str(ARTIFACTS / (page.replace("/", "_") + ".png")))
-    assert chromium.problems() == []
-    host = urlparse(served_site).netloc
-    foreign = [u for u in chromium.requested_urls() if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host]
-    assert foreign == []
+    seen = visit(chromium, served_site, page)
+    if seen["math"]["math"]:
+        assert seen["mathjax"], "MathJax did not start"
+        assert seen["math"]["unrendered"] == 0 and seen["math"]["errors"] == 0, seen["math"]
+    assert all(ok for _, ok in seen["images"]), seen["images"]
+    assert seen["problems"] == []
+    assert seen["foreign"] == []
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_figures_load_and_math_is_rendered(chromium, served_site, name):
     for lang in ("en", "zh"):
-        open_page(chromium, served_site, f"book/{lang}/{name}.html")
-        state = math_state(chromium)
-        assert state["math"] > 0 and state["unrendered"] == 0
+        seen = visit(chromium, served_site, f"book/{lang}/{name}.html")
+        assert seen["math"]["math"] > 0 and seen["math"]["unrendered"] == 0
         if name != "api":
-            figures = chromium.evaluate(
-                "[...document.querySelectorAll('figure img, div.cell_output img')].filter(i => i.naturalWidth > 0).length")
-            assert figures >= 1
+            assert seen["figures"] >= 1
 
 
 @pytest.mark.parametrize("name", CHAPTERS + ["preface", "notation", "sources", "how-to-cite", "figures"])
 @pytest.mark.parametrize("lang, other", [("en", "zh"), ("zh", "en")])
 def test_language_link_leads_to_the_counterpart(chromium, served_site, name, lang, other):
-    open_page(chromium, served_site, f"book/{lang}/{name}.html")
-    href = chromium.evaluate(
-        f"(document.querySelector('article a.reference.internal[href$=\"../{other}/{name}.html\"]') || {{}}).href")
+    href = visit(chromium, served_site, f"book/{lang}/{name}.html")["counterparts"][other]
     assert href, "no link to the other language"
-    chromium.goto(href)
-    assert chromium.evaluate("document.documentElement.lang") == ("zh-CN" if other == "zh" else "en")
-    assert chromium.evaluate(f"location.pathname.endsWith('/book/{other}/{name}.html')")
+    assert href.startswith(served_site)
+    target = visit(chromium, served_site, href[len(served_site):].split("#")[0])   # where the link leads
+    assert target["lang"] == ("zh-CN" if other == "zh" else "en")
+    assert target["path"].endswith(f"/book/{other}/{name}.html")
 
 
 @pytest.mark.parametrize("query, expected, unexpected", [

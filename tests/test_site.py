@@ -11,6 +11,8 @@ import pytest
 
 from bookfiles import notebooks
 
+pytestmark = pytest.mark.site
+
 
 def search_index(site) -> dict:
     text = (site / "searchindex.js").read_text(encoding="utf-8")
