@@ -59,11 +59,14 @@ LANGUAGE_LINK = re.compile(r"^\\sphinxAtStartPar\n\\DUrole\{xref,myst\}\{(?:阅�
 
 
 def language_toc(language: str, root: str) -> dict:
-    """The book's _toc.yml cut down to one language: its front matter, chapters and API pages."""
+    """The book's _toc.yml cut down to one language: its front matter (without the figure gallery),
+    chapters and API pages."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     parts = []
     for part in toc["parts"]:
-        chapters = [c for c in part["chapters"] if c["file"].startswith(f"book/{language}/")]
+        # the figure gallery is the website's index of figure files for slides: the PDF has the figures in place
+        chapters = [c for c in part["chapters"] if c["file"].startswith(f"book/{language}/")
+                    and not c["file"].endswith("/figures")]
         if chapters:
             parts.append({"chapters": chapters})
     parts.append({"chapters": [{"file": "book/references"}]})
@@ -85,16 +88,18 @@ def title_page(language: str, cff: dict, config: dict, handout: bool) -> str:
 \vspace{2em}
 {\large %(version_word)s %(version)s \quad %(date)s\par}
 \vspace{1em}
-{\large %(site_word)s: \url{%(url)s}\par}
+{\large %(site_word)s%(colon)s\url{%(url)s}\par}
 \vfill
 {\small CC BY 4.0 (text, figures) \quad MIT (code)\par}
 \end{titlepage}
 """ % {"title": words["title"], "subtitle": subtitle, "authors": cff["authors"][0]["name"],
        "version_word": words["version"], "version": cff["version"], "date": cff["date-released"],
-       "site_word": words["site"], "url": config["html"]["baseurl"]}
+       "site_word": words["site"], "colon": "：" if language == "zh" else ": ",
+       "url": config["html"]["baseurl"]}
 
 
 PREAMBLE = r"""
+\usepackage{float}
 % Numbers as on the website: equations, figures, tables and exercises restart in every chapter and
 % carry no chapter prefix ("Adam, Eq. (15)" is equation 15 of the Adam chapter in both editions).
 \AtBeginDocument{%
@@ -117,6 +122,9 @@ FONTS = r"""
 
 
 ZH_CHAPTER = r"""
+% The Chinese edition's text font is Noto Serif CJK throughout (it has Latin letters too), so a
+% Chinese full stop that XeLaTeX meets in a Latin context still has a glyph.
+\setmainfont{Noto Serif CJK SC}
 % Chinese chapter heads: 第 1 章 (the book class would print "Chapter 1")
 \usepackage{titlesec}
 \titleformat{\chapter}[display]{\normalfont\huge\bfseries}{第\,\thechapter\,章}{20pt}{\Huge}
@@ -137,7 +145,9 @@ def write_sources(language: str, work: pathlib.Path) -> tuple[pathlib.Path, path
     conf = sphinx.setdefault("config", {})
     conf["language"] = "zh_CN" if language == "zh" else "en"
     # the links to the page in the other language have no target in a one-language book
-    conf["suppress_warnings"] = list(conf.get("suppress_warnings", [])) + ["myst.xref_missing"]
+    # and the figure gallery, which the PDF leaves out, is linked from the preface: the website's
+    # build (warnings as errors) checks every one of these links
+    conf["suppress_warnings"] = list(conf.get("suppress_warnings", [])) + ["myst.xref_missing", "ref.doc"]
     conf["latex_docclass"] = {"manual": "book"}
     # the PDF's own root page is the one file under book/_pdf/ that this build reads
     other = [lang for lang in TITLES if lang != language]
@@ -151,6 +161,7 @@ def write_sources(language: str, work: pathlib.Path) -> tuple[pathlib.Path, path
         "printindex": "",
     }
     conf["latex_show_urls"] = "no"
+    conf["latex_use_xindy"] = False   # no index is printed; plain makeindex is part of TeX Live
     config["latex"] = {"latex_engine": "xelatex", "use_jupyterbook_latex": False,
                        "latex_documents": {"targetname": f"adamcode-{language}.tex",
                                            "title": TITLES[language]["title"]}}
@@ -176,8 +187,22 @@ def sphinx_latex(language: str) -> pathlib.Path:
 
 
 def front_and_back_matter(tex: str) -> str:
-    """Front matter (preface, notation, sources, how to cite) unnumbered; chapters from 1; references last."""
+    """Front matter (preface, notation, sources, how to cite) unnumbered; chapters from 1; references last.
+
+    Figures stay where the chapter puts them (``[H]``): some stand inside an exercise's solution,
+    a box in which LaTeX cannot float them.
+    """
     tex = LANGUAGE_LINK.sub("", tex)
+    tex = tex.replace(r"\begin{figure}[htbp]", r"\begin{figure}[H]")
+    # the loss's script L in text (outputs, headings) has no glyph in the text fonts: set it as math
+    tex = tex.replace("\U0001D4DB", r"\ensuremath{\mathcal{L}}")
+    # the tables' check marks, which the CJK text font lacks
+    tex = tex.replace("\u2713", r"\ensuremath{\checkmark}").replace("\u2717", r"\ensuremath{\times}")
+    # {numref} to an exercise: Sphinx writes \ref to a label LaTeX does not number; use the
+    # exercise's own number, which Sphinx printed in its title
+    numbers = dict(EXERCISE_TITLE.findall(tex))
+    tex = re.sub(r"\\ref\{\\detokenize\{book/(?:en|zh)/[^:}]+:([^{}]+)\}\}",
+                 lambda m: numbers.get(m.group(1), m.group(0)), tex)
     # front matter: no chapter or section numbers; the main matter numbers sections as the site does
     tex = tex.replace(r"\sphinxtableofcontents", r"\sphinxtableofcontents" + "\n"
                       + r"\frontmatter\edef\adamcodesecnumdepth{\the\value{secnumdepth}}\setcounter{secnumdepth}{-1}", 1)
@@ -199,6 +224,7 @@ def aux_labels(aux: pathlib.Path) -> dict:
     return labels
 
 
+EXERCISE_TITLE = re.compile(r"\\label\{exercise:([^}]+)\}\s*\\begin\{sphinxadmonition\}\{note\}\{\S+\s*(\d+)\}")
 ADMONITION = re.compile(r"\\begin\{sphinxadmonition\}\{note\}\{(.+?)\}.*?\\end\{sphinxadmonition\}", re.S)
 
 
@@ -228,11 +254,13 @@ def handout(tex: str, labels: dict, language: str, cff: dict, config: dict) -> s
 
 
 def latexmk(tex: pathlib.Path) -> pathlib.Path:
-    result = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-f",
+    result = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
                              tex.name], cwd=tex.parent, capture_output=True, text=True)
     pdf = tex.with_suffix(".pdf")
-    if not pdf.exists():
-        sys.exit(result.stdout[-6000:] + f"\nXeLaTeX failed on {tex}")
+    log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace") if tex.with_suffix(".log").exists() else ""
+    errors = re.findall(r"^! .*", log, re.M)
+    if result.returncode != 0 or errors or not pdf.exists():
+        sys.exit("\n".join(errors[:20]) + "\n" + result.stdout[-3000:] + f"\nXeLaTeX failed on {tex}")
     return pdf
 
 

@@ -25,11 +25,11 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
 WORDS = {
-    "en": {"fig": "Fig.", "svg": "SVG", "png": "PNG, 200 dpi", "in": "in the chapter",
-           "licence": 'Licence: CC BY 4.0. Attribute as "{title}, version {version}, {chapter}, Fig. {n}, {url}".',
+    "en": {"fig": "Fig.", "svg": "SVG", "png": "PNG, 200 dpi", "in": "in the chapter", "colon": ": ",
+           "licence": 'Licence: CC BY 4.0. Attribute as "{title}, version {version}, {chapter}, Fig. {n}", {url}',
            "sep": ", "},
-    "zh": {"fig": "图", "svg": "SVG", "png": "PNG（200 dpi）", "in": "所在章节",
-           "licence": "许可：CC BY 4.0。署名方式：“{title}，版本 {version}，{chapter}，图 {n}，{url}”。",
+    "zh": {"fig": "图", "svg": "SVG", "png": "PNG（200 dpi）", "in": "所在章节",  "colon": "：",
+           "licence": "许可：CC BY 4.0。署名方式：“{title}，版本 {version}，{chapter}，图 {n}”，网址 {url}",
            "sep": "，"},
 }
 
@@ -84,7 +84,7 @@ class FigureGallery(SphinxDirective):
                     f"```{{image}} {stem}.png", f":alt: {alt}", ":width: 100%", "```", "",
                     fig["caption"], "",
                     f"{{download}}`{words['svg']} <{stem}.svg>` · {{download}}`{words['png']} <{stem}.png>`"
-                    + (f" · {words['in']}: {link}" if link else ""), "",
+                    + (f" · {words['in']}{words['colon']}{link}" if link else ""), "",
                     words["licence"].format(title="adamcode", version=cff["version"], chapter=title,
                                             n=n, url=url), "",
                     "---", "",
