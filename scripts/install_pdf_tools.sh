@@ -5,9 +5,10 @@
 set -euo pipefail
 packages="texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended latexmk fonts-noto-cjk fonts-freefont-otf fonts-dejavu-core poppler-utils"
 have_all() {
+    # (no `fc-list | grep -q` here: under pipefail, grep closing the pipe early fails fc-list)
     command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdfinfo >/dev/null \
-        && kpsewhich xeCJK.sty >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Serif CJK" \
-        && fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono"
+        && kpsewhich xeCJK.sty >/dev/null 2>&1 \
+        && [ -n "$(fc-list 'Noto Serif CJK SC' 2>/dev/null)" ] && [ -n "$(fc-list 'DejaVu Sans Mono' 2>/dev/null)" ]
 }
 if have_all; then
     exit 0
