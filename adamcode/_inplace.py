@@ -153,6 +153,23 @@ def ema_(beta: float, average: np.ndarray, value: np.ndarray, scratch: np.ndarra
     return out
 
 
+def decay_and_moments_(opt, lr: float, p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray,
+                       s1: np.ndarray, s3: np.ndarray) -> None:
+    """The first lines of an Adam-type step, shared by Adam, AdamW and RAdam, in place on one block.
+
+    Weight decay (decoupled on ``p``, or L2 into ``g`` through the scratch ``s3``), then
+    ``m <- beta1 m + (1 - beta1) g`` and ``v <- beta2 v + (1 - beta2) g**2`` (``s1`` is scratch),
+    in the order of their ``_update`` (book, chapter adam, Eqs. (1)-(2)).
+    """
+    if opt.decoupled_weight_decay:
+        decoupled_decay_(p, lr, opt.weight_decay)
+    else:
+        g = l2_gradient_(g, p, opt.weight_decay, out=s3)
+    ema_(opt.beta1, m, g, s1)                                       # m
+    np.multiply(g, g, out=s1)
+    ema_(opt.beta2, v, s1, s1)                                      # v
+
+
 def subtract_scaled_(theta: np.ndarray, lr: float, direction: np.ndarray, scratch: np.ndarray) -> None:
     """``theta <- theta - lr * direction`` in place (``scratch`` may be ``direction``)."""
     np.multiply(direction, lr, out=scratch)

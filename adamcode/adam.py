@@ -132,13 +132,7 @@ class Adam(Optimizer):
         """
         s1, s2, s3 = scratch
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
-        if self.decoupled_weight_decay:
-            _inplace.decoupled_decay_(p, lr, self.weight_decay)
-        else:
-            g = _inplace.l2_gradient_(g, p, self.weight_decay, out=s3)
-        _inplace.ema_(beta1, m, g, s1)                                  # m
-        np.multiply(g, g, out=s1)
-        _inplace.ema_(beta2, v, s1, s1)                                 # v
+        _inplace.decay_and_moments_(self, lr, p, g, m, v, s1, s3)
         v_used = v
         if self.amsgrad:
             v_used = np.maximum(v_max, v, out=v_max)

@@ -26,6 +26,16 @@ def _l2(g, theta, weight_decay):
     return g + weight_decay * theta
 
 
+def _decay_and_moments(theta, g, m, v, lr, beta1, beta2, weight_decay, decoupled_weight_decay):
+    """Weight decay (decoupled on ``theta`` or L2 into ``g``), then Adam's two moments (book, chapter
+    adam, Eqs. (1)-(2)); shared by :func:`adam_step` and :func:`radam_step`."""
+    if decoupled_weight_decay:
+        theta = theta * (1 - lr * weight_decay)
+    else:
+        g = _l2(g, theta, weight_decay)
+    return theta, g, beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g**2
+
+
 def adam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=0, eps_placement="algorithm1",
               v_max=None, decoupled_weight_decay=False):
     """One Adam step (book, chapter adam) as a dict of SymPy expressions; ``lr`` is the book's eta.
@@ -38,12 +48,8 @@ def adam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=0, eps_plac
     of the raw ``v``, then ``v_hat = v_max / (1 - beta2**t)``) and the dict has a key ``v_max``.
     ``decoupled_weight_decay=True`` is AdamW (see :func:`adamw_step`).
     """
-    if decoupled_weight_decay:
-        theta = theta * (1 - lr * weight_decay)
-    else:
-        g = _l2(g, theta, weight_decay)
-    m_new = beta1 * m + (1 - beta1) * g
-    v_new = beta2 * v + (1 - beta2) * g**2
+    theta, g, m_new, v_new = _decay_and_moments(theta, g, m, v, lr, beta1, beta2, weight_decay,
+                                                decoupled_weight_decay)
     out = {"g": g, "m": m_new, "v": v_new}
     v_used = v_new
     if v_max is not None:
@@ -379,12 +385,8 @@ def radam_step(theta, m, v, g, t, lr, beta1, beta2, eps, weight_decay=0, decoupl
     the paper's Algorithm 2: 4), else ``theta - lr m_hat``. With a numeric ``t`` the branch is
     decided; with a symbolic ``t`` the result is a ``Piecewise``.
     """
-    if decoupled_weight_decay:
-        theta = theta * (1 - lr * weight_decay)
-    else:
-        g = _l2(g, theta, weight_decay)
-    m_new = beta1 * m + (1 - beta1) * g
-    v_new = beta2 * v + (1 - beta2) * g**2
+    theta, g, m_new, v_new = _decay_and_moments(theta, g, m, v, lr, beta1, beta2, weight_decay,
+                                                decoupled_weight_decay)
     m_hat = m_new / bias_correction(beta1, t)
     rho_inf, rho_t = radam_rho(beta2, t)
     r = radam_rectification(rho_inf, rho_t)
