@@ -30,6 +30,7 @@ Writing a new optimizer (the conventions the base class relies on):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 from typing import Any, Callable, Union
 
@@ -112,9 +113,10 @@ class Optimizer(metaclass=_Frozen):
         raise AttributeError(f"{type(self).__name__}.{name} is read-only")
 
     @classmethod
-    def _argument_names(cls) -> list[str]:
-        return [name for name, p in inspect.signature(cls.__init__).parameters.items()
-                if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    @functools.cache   # once per class: run_online replaces the learning rate at every step
+    def _argument_names(cls) -> tuple[str, ...]:
+        return tuple(name for name, p in inspect.signature(cls.__init__).parameters.items()
+                     if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
 
     def hyperparameters(self) -> dict:
         """The constructor arguments, by name, read from the (read-only) attributes of the same name."""

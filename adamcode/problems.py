@@ -8,6 +8,7 @@ does not fit raises ``ValueError`` naming the argument and its shape, instead of
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -268,8 +269,14 @@ class SoftmaxRegression:
     def theta0(self) -> np.ndarray:
         return np.zeros((self.X.shape[1] + 1, self.n_classes))
 
+    @functools.cached_property   # made once: the loss and gradient use it at every step
+    def _design_matrix(self) -> np.ndarray:
+        design = np.column_stack([self.X, np.ones(len(self.X))])
+        design.flags.writeable = False
+        return design
+
     def _design(self) -> np.ndarray:
-        return np.column_stack([self.X, np.ones(len(self.X))])
+        return self._design_matrix
 
     def probabilities(self, theta) -> np.ndarray:
         z = self._design() @ np.asarray(theta, dtype=float)

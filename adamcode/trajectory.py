@@ -127,14 +127,19 @@ def run_online(opt, problem, steps: int, lr_decay: str = "inverse_sqrt",
     x_star = np.asarray(problem.minimizer if comparator is None else comparator, dtype=float)
     x = np.asarray(problem.theta0, dtype=float)
     state = opt.init(x)
+
+    def lr_of(t):
+        base = opt.lr_at(t)
+        return base / math.sqrt(t) if lr_decay == "inverse_sqrt" else base
+
+    stepper = opt.replace(lr=lr_of)   # opt with the schedule eta_t as its learning rate
     xs, losses, lrs, gaps, states = [x], [], [], [], [state]
     for t in range(1, steps + 1):
-        base = opt.lr_at(t)
-        lr_t = base / math.sqrt(t) if lr_decay == "inverse_sqrt" else base
+        lr_t = lr_of(t)
         loss_t = problem.loss(x, t)
         losses.append(loss_t)
         gaps.append(loss_t - problem.loss(x_star, t))
-        x, state = opt.replace(lr=lr_t).step(x, problem.grad(x, t), state)
+        x, state = stepper.step(x, problem.grad(x, t), state)
         x = np.asarray(problem.project(x), dtype=float)
         xs.append(x)
         lrs.append(lr_t)
