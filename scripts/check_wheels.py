@@ -26,9 +26,9 @@ from packaging.specifiers import SpecifierSet
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VERSIONS = ["3.11.2", "3.12", "3.13", "3.14", "3.15"]
-# jieba (Sphinx's Chinese search splitter) has only ever been published as source; it is pure
-# Python and needs no compiler to build.
-SOURCE_ONLY = {"jieba"}
+# Packages allowed to come as source (pure Python, built by pip without a compiler): none.
+# (jieba, published only as source, was replaced by rjieba, which has abi3 wheels.)
+SOURCE_ONLY: set[str] = set()
 PLATFORMS = ["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64", "manylinux1_x86_64"]
 
 

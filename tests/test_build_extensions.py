@@ -1,7 +1,8 @@
-"""The two extensions that make the site build fast change nothing in what it builds.
+"""The extensions that make the site build fast index and number as Sphinx does.
 
-- ``zh_search_terms.search_chinese_with_a_set``: Sphinx's Chinese indexer with its list of Latin
-  words replaced by a set. The same text must give the same words and the same stems.
+- ``zh_search_terms.chinese_indexer``: Sphinx's Chinese indexer with rjieba as its splitter and
+  its Latin words in a set. Latin words must get Sphinx's own stems, and the book's Chinese terms
+  must be indexed whole and in parts.
 - ``numref_once``: ``{numref}`` resolved from one unpickled copy of each page's doctree. A small
   project built with and without it must give the same pages, with each target page read once.
 
@@ -9,47 +10,55 @@ Both run without building the book (a few seconds).
 """
 import json
 import pickle
+import re
 import sys
 
-import pytest
-
-from bookfiles import BOOK, ROOT, notebooks
+from bookfiles import ROOT, notebooks
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import zh_search_terms  # noqa: E402
 
 
-def _page_texts() -> list[str]:
-    """The markdown of a chapter in each language: Chinese, English, formulas, code names."""
-    texts = []
-    for lang in ("en", "zh"):
-        for path in notebooks(lang)[:1]:
-            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-            markdown = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
-            texts += markdown[:12_000].split("\n\n")   # enough words; Sphinx's own indexer is slow
-    return texts + ["RMS rms ies ADAM AdamW Adam's lr eps 偏差修正 β₂ SGD+momentum"]
+def _markdown(lang: str) -> str:
+    return "\n".join("".join(cell["source"]) for path in notebooks(lang)
+                     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                     if cell["cell_type"] == "markdown")
 
 
-def _index_words(search, texts):
-    words = []
-    for text in texts:
-        for word in search.split(text):
-            words.append((word, search.stem(word), search.word_filter(search.stem(word))))
-    return words
+def _indexer():
+    zh_search_terms.load_terms()
+    return zh_search_terms.chinese_indexer()({})
 
 
-def test_chinese_indexer_with_a_set_splits_and_stems_as_sphinx_does():
+def test_latin_words_get_sphinx_stems():
     from sphinx.search.zh import SearchChinese
 
-    zh_search_terms.load_terms()
-    texts = _page_texts()
-    SearchChinese.latin_terms = []   # Sphinx's class-level list, empty as in a fresh build
-    original = _index_words(SearchChinese({}), texts)
-    fast = _index_words(zh_search_terms.search_chinese_with_a_set()({}), texts)
-    assert len(original) > 3000
-    assert fast == original
-    # Short stems are where the Latin-word lookup matters: "ies" would stem to "i".
-    assert ("ies", "ies", True) in fast
+    text = _markdown("en")[:40_000] + " RMS rms ies ADAM AdamW Adam's lr eps SGD+momentum"
+    ours = _indexer()
+    words = ours.split(text)
+    regex = [w.strip() for w in re.findall(r"[a-zA-Z0-9_]+", text)]       # Sphinx's Latin words
+    parts = [p for w in regex if "_" in w for p in w.split("_") if p]        # and the parts of names
+    latin = [w for w in words if w.isascii()]
+    assert latin == regex + parts and "beta" in parts
+    sphinx = SearchChinese({})
+    sphinx.latin_terms = list(ours.latin_terms)   # Sphinx's own lookup: a list of the same words
+    assert len(latin) > 3000
+    assert [ours.stem(w) for w in latin] == [sphinx.stem(w) for w in latin]
+    # Short stems are where the lookup matters: "ies" would stem to "i", "RMS" to "rm".
+    assert ours.stem("ies") == "ies" and ours.stem("RMS") == "rms"
+
+
+def test_chinese_terms_are_indexed_whole_and_in_parts():
+    indexer = _indexer()
+    terms = [t for t in zh_search_terms.TERMS.read_text(encoding="utf-8").split() if t]
+    text = _markdown("zh")
+    used = [term for term in terms if term in text]
+    assert len(used) >= 20
+    words = set(indexer.split(text))
+    assert [t for t in used if t not in words] == []          # each glossary term whole
+    assert {"偏差修正", "偏差", "修正", "学习率", "权重衰减", "权重", "衰减"} <= words   # and its parts
+    assert all(not w.isascii() for w in indexer.split("偏差修正（bias correction）") if w not in ("bias", "correction"))
+    assert indexer.split("偏差修正（bias correction）")[-2:] == ["bias", "correction"]
 
 
 PROJECT = {
