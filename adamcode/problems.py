@@ -270,16 +270,14 @@ class SoftmaxRegression:
         return np.zeros((self.X.shape[1] + 1, self.n_classes))
 
     @functools.cached_property   # made once: the loss and gradient use it at every step
-    def _design_matrix(self) -> np.ndarray:
+    def _design(self) -> np.ndarray:
+        """``[X, 1]``, read-only."""
         design = np.column_stack([self.X, np.ones(len(self.X))])
         design.flags.writeable = False
         return design
 
-    def _design(self) -> np.ndarray:
-        return self._design_matrix
-
     def probabilities(self, theta) -> np.ndarray:
-        z = self._design() @ np.asarray(theta, dtype=float)
+        z = self._design @ np.asarray(theta, dtype=float)
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
@@ -294,7 +292,7 @@ class SoftmaxRegression:
         theta = np.asarray(theta, dtype=float)
         p = self.probabilities(theta)
         p[np.arange(len(self.y)), self.y] -= 1.0
-        g = self._design().T @ p / len(self.y)
+        g = self._design.T @ p / len(self.y)
         g[:-1] += self.l2 * theta[:-1]
         return g
 

@@ -36,12 +36,6 @@ def load_terms(app=None) -> list[str]:
     return terms
 
 
-class _LatinTerms(set):
-    """The Latin words the indexer has seen, as a set that also answers ``extend``."""
-
-    extend = set.update
-
-
 def chinese_indexer():
     """Sphinx 7.4's ``SearchChinese`` with rjieba as its splitter and its Latin words in a set."""
     import rjieba
@@ -50,12 +44,12 @@ def chinese_indexer():
     class SearchChineseWithRjieba(SearchChinese):
         def init(self, options):
             super().init(options)
-            self.latin_terms = _LatinTerms()   # the instance's own, not the class's shared list
+            self.latin_terms = set()   # the instance's own, not the class's shared list
 
         def split(self, input: str) -> list[str]:
             chinese = [word for word in rjieba.cut_for_search(input) if not word.isascii()]
             latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
-            self.latin_terms.extend(latin1)
+            self.latin_terms.update(latin1)
             # The parts of names such as adjust_lr_fn, so that "adjust" finds them, as jieba did.
             parts = [part for term in latin1 if "_" in term for part in term.split("_") if part]
             return chinese + latin1 + parts
