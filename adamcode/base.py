@@ -113,7 +113,7 @@ class Optimizer(metaclass=_Frozen):
         raise AttributeError(f"{type(self).__name__}.{name} is read-only")
 
     @classmethod
-    @functools.cache   # once per class: run_online replaces the learning rate at every step
+    @functools.cache   # once per class: replace(), hyperparameters() and repr read it on every call
     def _argument_names(cls) -> tuple[str, ...]:
         return tuple(name for name, p in inspect.signature(cls.__init__).parameters.items()
                      if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
